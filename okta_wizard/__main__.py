@@ -1,0 +1,3 @@
+from okta_wizard.cli import main
+
+raise SystemExit(main())

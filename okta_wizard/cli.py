@@ -1,0 +1,210 @@
+"""Command-line entry point: argument parsing and exit codes.
+
+Imports nothing heavy at module level: `okta-wizard --help` must not load the Okta SDK, Textual
+or keyring. Each command lives in `okta_wizard/commands/<name>.py` and is imported on use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from okta_wizard import __version__
+from okta_wizard.errors import ExitCode, WizardError
+
+EXPIRY_CHOICES = ("5min", "10min", "1hour", "1day", "1week", "1month", "1year", "never")
+
+COMMANDS: dict[str, str] = {
+    "demo": "the wizard against the built-in sandbox org; no Okta account needed",
+    "apply": "headless: steps 1-5 (and 6 with --send), idempotent, resumable",
+    "plan": "what apply would change; changes nothing",
+    "status": "saved progress, per org, without secrets",
+    "credentials": "copy-safe view of client_id, issuer and the masked secret",
+    "send": "step 6 alone: the one-time link from the keyring-held credentials",
+    "verify": "live checks of an existing setup (drift, secret works, issuer)",
+    "sandbox": "run the sandbox Okta org (and its one-time-link endpoint) as a server",
+    "forget": "delete saved progress and the keyring entry for an org (asks first)",
+}
+
+EPILOG = """\
+The API token is read from OKTA_API_TOKEN or a hidden prompt, never from the command line.
+Exit codes: 0 done, 1 unexpected error, 2 bad input, 3 Okta rejected the credential,
+4 permission denied, 5 Okta or the network unavailable, 6 no secure keyring, 7 hand-off failed.
+"""
+
+
+def _add_org_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("Okta org and sign-in")
+    g.add_argument(
+        "--org-url",
+        default=os.environ.get("OKTA_WIZARD_ORG_URL"),
+        help="org URL, e.g. https://acme.okta.com (env OKTA_WIZARD_ORG_URL)",
+    )
+    g.add_argument("--client-id", help="OAuth 2.0 service app client id (instead of a token)")
+    g.add_argument("--private-key", metavar="PEMFILE", help="the service app's private key file")
+    g.add_argument("--key-id", metavar="KID", help="key id of the service app's public key")
+    g.add_argument(
+        "--insecure-storage",
+        action="store_true",
+        help="allow a keyring backend that is not secure (plaintext file); not recommended",
+    )
+
+
+def _add_json(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (never the secret unless --reveal)",
+    )
+
+
+def _add_app_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--label", default="Upflow SSO", help="app label in Okta (default: Upflow SSO)")
+
+
+def _add_assignment(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("assignment (step 4)")
+    g.add_argument("--everyone", action="store_true", help="assign the app to Everyone")
+    g.add_argument(
+        "--group", action="append", default=[], metavar="NAME", help="assign a group (exact name)"
+    )
+    g.add_argument("--no-assignment", action="store_true", help="skip assignment")
+
+
+def _add_send_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("one-time link (step 6)")
+    g.add_argument(
+        "--secrets-url",
+        default=os.environ.get("OKTA_WIZARD_SECRETS_URL", "https://secrets.upflow.io/"),
+        help="PrivateBin-compatible server (default: https://secrets.upflow.io/)",
+    )
+    g.add_argument(
+        "--email-domain",
+        action="append",
+        default=[],
+        metavar="D",
+        help="your users' email domain (repeatable; default: the domain of your admin email)",
+    )
+    g.add_argument(
+        "--expire",
+        default="1week",
+        metavar="WHEN",
+        help=f"link expiry: {', '.join(EXPIRY_CHOICES)} (default: 1week)",
+    )
+    g.add_argument(
+        "--password-from-env",
+        metavar="VAR",
+        help="protect the link with a password read from this environment variable",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="okta-wizard",
+        description="Connect your Okta org to Upflow through OIDC single sign-on.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"okta-wizard {__version__}")
+    _add_org_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", help=COMMANDS["demo"])
+    p.add_argument("--groups", type=int, default=0, help="add N generated groups to the sandbox")
+
+    for name in ("apply", "plan"):
+        p = sub.add_parser(name, help=COMMANDS[name])
+        _add_org_options(p)
+        _add_app_options(p)
+        _add_assignment(p)
+        _add_json(p)
+        p.add_argument("--yes", action="store_true", help="repair drift without asking")
+        if name == "apply":
+            p.add_argument("--send", action="store_true", help="also create the one-time link")
+            p.add_argument(
+                "--new-secret",
+                action="store_true",
+                help="if the secret is lost, create a new one instead of reading the active one",
+            )
+            _add_send_options(p)
+
+    p = sub.add_parser("status", help=COMMANDS["status"])
+    p.add_argument("--org-url", default=os.environ.get("OKTA_WIZARD_ORG_URL"))
+    p.add_argument("--receipt", action="store_true", help="print the setup receipt for the ticket")
+    _add_json(p)
+
+    p = sub.add_parser("credentials", help=COMMANDS["credentials"])
+    p.add_argument("--org-url", default=os.environ.get("OKTA_WIZARD_ORG_URL"))
+    p.add_argument("--insecure-storage", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--reveal", action="store_true", help="print the secret in clear")
+    p.add_argument("--copy", action="store_true", help="copy the secret; cleared after 30 s")
+    _add_json(p)
+
+    p = sub.add_parser("send", help=COMMANDS["send"])
+    p.add_argument("--org-url", default=os.environ.get("OKTA_WIZARD_ORG_URL"))
+    p.add_argument("--insecure-storage", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--revoke", action="store_true", help="delete the last link if still unread")
+    _add_send_options(p)
+    _add_json(p)
+
+    p = sub.add_parser("verify", help=COMMANDS["verify"])
+    _add_org_options(p)
+    _add_app_options(p)
+    p.add_argument("--fix", action="store_true", help="repair drift (asks unless --yes)")
+    p.add_argument("--yes", action="store_true", help="do not ask before repairing")
+    _add_json(p)
+
+    p = sub.add_parser("sandbox", help=COMMANDS["sandbox"])
+    p.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
+    p.add_argument("--port", type=int, default=8443, help="port (0: any free port)")
+    p.add_argument("--groups", type=int, default=0, help="add N generated groups")
+    p.add_argument("--seed", metavar="FILE", help="load the org from a JSON file")
+    p.add_argument("--token", help="API token the sandbox accepts (default: the demo token)")
+    p.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="inject a fault, e.g. 'POST /api/v1/apps=503' or 'GET /api/v1/groups=429@2'",
+    )
+
+    p = sub.add_parser("forget", help=COMMANDS["forget"])
+    p.add_argument("--org-url", default=os.environ.get("OKTA_WIZARD_ORG_URL"))
+    p.add_argument("--insecure-storage", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--yes", action="store_true", help="do not ask")
+    return parser
+
+
+def _refuse_token_in_argv(argv: Sequence[str]) -> None:
+    for arg in argv:
+        if arg.split("=")[0] in ("--token", "--api-token", "--okta-api-token") and not (
+            argv and argv[0] == "sandbox"
+        ):
+            raise WizardError(
+                "An API token on the command line is visible to every user of this machine (ps).",
+                remedy="Set OKTA_API_TOKEN in the environment, or let okta-wizard prompt for it.",
+                exit_code=ExitCode.USAGE,
+            )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        _refuse_token_in_argv(args_list)
+        args = build_parser().parse_args(args_list)
+        name = args.command or "wizard"
+        module = importlib.import_module(f"okta_wizard.commands.{name}")
+        return int(module.run(args))
+    except WizardError as exc:
+        print(f"okta-wizard: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("okta-wizard: interrupted; run the same command again to resume.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The six steps of Upflow's guide as UI-free code. Never imports Textual."""
