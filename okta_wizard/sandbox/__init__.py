@@ -1,0 +1,1 @@
+"""The built-in sandbox Okta org (and its one-time-link endpoint), for the demo and the tests."""

@@ -1,0 +1,1 @@
+"""The Textual wizard. Drives `okta_wizard.setup`; never talks to Okta itself."""
