@@ -1,0 +1,293 @@
+"""JSON bodies in real Okta's shapes (field names and links as in the 2026 recordings)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from okta_wizard.sandbox import ids
+from okta_wizard.sandbox.org import (
+    ROLE_LABELS,
+    SandboxApp,
+    SandboxGroup,
+    SandboxOrg,
+    SandboxSecret,
+    SandboxUser,
+)
+
+_LOGO = (
+    "https://ok12static.oktacdn.com/assets/img/logos/default.6770228fb0dab49a1695ef440a5279bb.png"
+)
+_GROUP_LOGOS = [
+    {"name": "medium", "type": "image/png",
+     "href": "https://ok11static.oktacdn.com/assets/img/logos/groups/okta-medium.d7fb831bc4e7e1a5d8bd35dfaf405d9e.png"},
+    {"name": "large", "type": "image/png",
+     "href": "https://ok11static.oktacdn.com/assets/img/logos/groups/okta-large.511fcb0de9da185b52589cb14d581c2c.png"},
+]  # fmt: skip
+
+
+def error_body(code: str, summary: str, causes: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "errorCode": code,
+        "errorSummary": summary,
+        "errorLink": code,
+        "errorId": ids.error_id(),
+        "errorCauses": [{"errorSummary": c} for c in causes or []],
+    }
+
+
+def app_body(base: str, app: SandboxApp, *, with_secret: str | None = None) -> dict[str, Any]:
+    """An app as GET returns it; `with_secret` only on create / update (Okta's rule)."""
+    href = f"{base}/api/v1/apps/{app.id}"
+    body: dict[str, Any] = {
+        "id": app.id,
+        "orn": f"orn:okta:idp:00o{app.id[3:]}:apps:{app.name}:{app.id}",
+        "name": app.name,
+        "label": app.label,
+        "status": app.status,
+        "lastUpdated": app.last_updated,
+        "created": app.created,
+        "accessibility": {"selfService": False, "errorRedirectUrl": None, "loginRedirectUrl": None},
+        "visibility": {
+            "autoLaunch": False,
+            "autoSubmitToolbar": False,
+            "hide": {"iOS": True, "web": True},
+            "appLinks": {f"{app.name}_link": True},
+        },
+        "features": [],
+        "signOnMode": app.sign_on_mode,
+        "credentials": {
+            "userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"},
+            "signing": {"kid": app.kid},
+        },
+        "universalLogout": None,
+        "settings": {
+            "app": {},
+            "notifications": {
+                "vpn": {"network": {"connection": "DISABLED"}, "message": None, "helpUrl": None}
+            },
+            "manualProvisioning": False,
+            "implicitAssignment": False,
+        },
+        "_links": _app_links(base, href, app),
+    }
+    if app.oauth_credentials:
+        oauth = copy.deepcopy(app.oauth_credentials)
+        if with_secret is not None:
+            oauth["client_secret"] = with_secret
+        body["credentials"]["oauthClient"] = oauth
+    if app.oauth_settings:
+        body["settings"]["notes"] = {"admin": None, "enduser": None}
+        body["settings"]["oauthClient"] = {
+            "client_uri": None,
+            "logo_uri": None,
+            **copy.deepcopy(app.oauth_settings),
+            "issuer_mode": "DYNAMIC",
+            "idp_initiated_login": {"mode": "DISABLED", "default_scope": []},
+            "wildcard_redirect": "DISABLED",
+            "dpop_bound_access_tokens": False,
+        }
+    body.update(copy.deepcopy(app.extra_fields))
+    return body
+
+
+def _app_links(base: str, href: str, app: SandboxApp) -> dict[str, Any]:
+    links: dict[str, Any] = {
+        "uploadLogo": {"href": f"{href}/logo", "hints": {"allow": ["POST"]}},
+        "appLinks": [
+            {"name": f"{app.name}_link", "type": "text/html",
+             "href": f"{base}/home/{app.name}/{app.id}/aln{app.id[3:]}"}
+        ],
+        "profileEnrollment": {"href": f"{base}/api/v1/policies/{app.policy_ids[0]}"},
+        "policies": {"href": f"{href}/policies", "hints": {"allow": ["PUT"]}},
+        "groups": {"href": f"{href}/groups"},
+        "logo": [{"name": "medium", "href": _LOGO, "type": "image/png"}],
+        "accessPolicy": {"href": f"{base}/api/v1/policies/{app.policy_ids[1]}"},
+        "users": {"href": f"{href}/users"},
+    }  # fmt: skip
+    if app.is_oidc:
+        links["clientCredentials"] = [{"name": "secrets", "href": f"{href}/credentials/secrets"}]
+    verb = "deactivate" if app.status == "ACTIVE" else "activate"
+    links[verb] = {"href": f"{href}/lifecycle/{verb}"}
+    return links
+
+
+def secret_body(base: str, app: SandboxApp, secret: SandboxSecret) -> dict[str, Any]:
+    href = f"{base}/api/v1/apps/{app.id}/credentials/secrets/{secret.id}"
+    links: dict[str, Any]
+    if secret.status == "ACTIVE":
+        deactivate = {"href": f"{href}/lifecycle/deactivate", "hints": {"allow": ["POST"]}}
+        links = {"deactivate": deactivate}
+    else:
+        links = {
+            "activate": {"href": f"{href}/lifecycle/activate", "hints": {"allow": ["POST"]}},
+            "delete": {"href": href, "hints": {"allow": ["DELETE"]}},
+        }
+    return {
+        "id": secret.id,
+        "created": secret.created,
+        "lastUpdated": secret.last_updated,
+        "status": secret.status,
+        "client_secret": secret.value,
+        "secret_hash": secret.hash,
+        "_links": links,
+    }
+
+
+def group_body(base: str, group: SandboxGroup) -> dict[str, Any]:
+    href = f"{base}/api/v1/groups/{group.id}"
+    return {
+        "id": group.id,
+        "created": group.created,
+        "lastUpdated": group.created,
+        "lastMembershipUpdated": group.created,
+        "objectClass": ["okta:user_group"],
+        "type": group.type,
+        "profile": {"name": group.name, "description": group.description},
+        "_links": {
+            "logo": _GROUP_LOGOS,
+            "users": {"href": f"{href}/users"},
+            "apps": {"href": f"{href}/apps"},
+        },
+    }
+
+
+def assignment_body(base: str, app: SandboxApp, group_id: str) -> dict[str, Any]:
+    a = app.assignments[group_id]
+    app_href = f"{base}/api/v1/apps/{app.id}"
+    return {
+        "id": group_id,
+        "lastUpdated": a.last_updated,
+        "priority": a.priority,
+        "profile": {},
+        "_links": {
+            "app": {"href": app_href},
+            "self": {"href": f"{app_href}/groups/{group_id}"},
+            "group": {"href": f"{base}/api/v1/groups/{group_id}"},
+        },
+    }
+
+
+def user_body(base: str, user: SandboxUser) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "status": "ACTIVE",
+        "created": user.created,
+        "activated": user.created,
+        "statusChanged": user.created,
+        "lastLogin": user.created,
+        "lastUpdated": user.created,
+        "passwordChanged": user.created,
+        "type": {"id": "oty" + user.id[3:]},
+        "profile": {
+            "firstName": user.first_name,
+            "lastName": user.last_name,
+            "mobilePhone": None,
+            "secondEmail": None,
+            "login": user.login,
+            "email": user.email,
+        },
+        "credentials": {
+            "password": {},
+            "emails": [{"value": user.email, "status": "VERIFIED", "type": "PRIMARY"}],
+            "provider": {"type": "OKTA", "name": "OKTA"},
+        },
+        "_links": {"self": {"href": f"{base}/api/v1/users/{user.id}"}},
+    }
+
+
+def roles_body(base: str, user: SandboxUser) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": user.role_id(role),
+            "label": ROLE_LABELS[role],
+            "type": role,
+            "status": "ACTIVE",
+            "created": user.created,
+            "lastUpdated": user.created,
+            "assignmentType": "USER",
+            "_links": {"assignee": {"href": f"{base}/api/v1/users/{user.id}"}},
+        }
+        for role in user.roles
+    ]
+
+
+def org_body(base: str, org: SandboxOrg) -> dict[str, Any]:
+    return {
+        "id": org.id,
+        "subdomain": org.subdomain,
+        "companyName": org.company,
+        "status": "ACTIVE",
+        "expiresAt": None,
+        "created": org.created,
+        "lastUpdated": org.created,
+        "website": "https://example.com",
+        "phoneNumber": "",
+        "endUserSupportHelpURL": "",
+        "supportPhoneNumber": "",
+        "address1": None,
+        "address2": None,
+        "city": None,
+        "state": None,
+        "country": None,
+        "postalCode": None,
+        "_links": {
+            "preferences": {"href": f"{base}/api/v1/org/preferences"},
+            "uploadLogo": {"href": f"{base}/api/v1/org/logo", "hints": {"allow": ["POST"]}},
+            "contacts": {"href": f"{base}/api/v1/org/contacts"},
+        },
+    }
+
+
+def well_known_org(base: str, org: SandboxOrg) -> dict[str, Any]:
+    return {
+        "id": org.id,
+        "pipeline": "idx",
+        "_links": {"organization": {"href": base}, "alternate": {"href": base}},
+    }
+
+
+def openid_configuration(base: str) -> dict[str, Any]:
+    """The org authorization server's discovery document: issuer is the org URL itself."""
+    oauth = f"{base}/oauth2/v1"
+    return {
+        "issuer": base,
+        "authorization_endpoint": f"{oauth}/authorize",
+        "token_endpoint": f"{oauth}/token",
+        "userinfo_endpoint": f"{oauth}/userinfo",
+        "registration_endpoint": f"{oauth}/clients",
+        "jwks_uri": f"{oauth}/keys",
+        "response_types_supported": ["code", "id_token", "code id_token", "code token",
+                                     "id_token token", "code id_token token"],
+        "response_modes_supported": ["query", "fragment", "form_post", "okta_post_message"],
+        "grant_types_supported": ["authorization_code", "implicit", "refresh_token", "password",
+                                  "urn:ietf:params:oauth:grant-type:device_code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": ["openid", "email", "profile", "address", "phone", "offline_access",
+                             "groups"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post",
+                                                  "client_secret_jwt", "private_key_jwt", "none"],
+        "claims_supported": ["iss", "ver", "sub", "aud", "iat", "exp", "jti", "auth_time", "amr",
+                             "idp", "nonce", "name", "nickname", "preferred_username",
+                             "given_name", "family_name", "email", "email_verified", "groups"],
+        "code_challenge_methods_supported": ["S256"],
+        "introspection_endpoint": f"{oauth}/introspect",
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic",
+                                                          "client_secret_post",
+                                                          "client_secret_jwt",
+                                                          "private_key_jwt", "none"],
+        "revocation_endpoint": f"{oauth}/revoke",
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic",
+                                                       "client_secret_post",
+                                                       "client_secret_jwt", "private_key_jwt",
+                                                       "none"],
+        "end_session_endpoint": f"{oauth}/logout",
+        "request_parameter_supported": True,
+        "request_object_signing_alg_values_supported": ["HS256", "HS384", "HS512", "RS256",
+                                                        "RS384", "RS512", "ES256", "ES384",
+                                                        "ES512"],
+        "device_authorization_endpoint": f"{oauth}/device/authorize",
+        "dpop_signing_alg_values_supported": ["RS256", "RS384", "RS512", "ES256", "ES384",
+                                              "ES512"],
+    }  # fmt: skip
