@@ -36,19 +36,40 @@ Exit codes: 0 done, 1 unexpected error, 2 bad input, 3 Okta rejected the credent
 """
 
 
-def _add_org_options(p: argparse.ArgumentParser) -> None:
+def _add_org_options(p: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """The same options on the main parser and on each command, in either position.
+
+    Subcommands default to SUPPRESS: argparse copies a subparser's defaults over the main
+    parser's values, so `okta-wizard --org-url X apply` would otherwise lose X.
+    """
+
+    def default(value: object) -> object:
+        return value if top else argparse.SUPPRESS
+
     g = p.add_argument_group("Okta org and sign-in")
     g.add_argument(
         "--org-url",
-        default=os.environ.get("OKTA_WIZARD_ORG_URL"),
+        default=default(os.environ.get("OKTA_WIZARD_ORG_URL")),
         help="org URL, e.g. https://acme.okta.com (env OKTA_WIZARD_ORG_URL)",
     )
-    g.add_argument("--client-id", help="OAuth 2.0 service app client id (instead of a token)")
-    g.add_argument("--private-key", metavar="PEMFILE", help="the service app's private key file")
-    g.add_argument("--key-id", metavar="KID", help="key id of the service app's public key")
+    g.add_argument(
+        "--client-id",
+        default=default(None),
+        help="OAuth 2.0 service app client id (instead of a token)",
+    )
+    g.add_argument(
+        "--private-key",
+        default=default(None),
+        metavar="PEMFILE",
+        help="the service app's private key file",
+    )
+    g.add_argument(
+        "--key-id", default=default(None), metavar="KID", help="key id of the service app's key"
+    )
     g.add_argument(
         "--insecure-storage",
         action="store_true",
+        default=default(False),
         help="allow a keyring backend that is not secure (plaintext file); not recommended",
     )
 
@@ -109,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"okta-wizard {__version__}")
-    _add_org_options(parser)
+    _add_org_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("demo", help=COMMANDS["demo"])
@@ -132,20 +153,24 @@ def build_parser() -> argparse.ArgumentParser:
             _add_send_options(p)
 
     p = sub.add_parser("status", help=COMMANDS["status"])
-    p.add_argument("--org-url", default=os.environ.get("OKTA_WIZARD_ORG_URL"))
+    p.add_argument("--org-url", default=argparse.SUPPRESS, help="org URL (env OKTA_WIZARD_ORG_URL)")
     p.add_argument("--receipt", action="store_true", help="print the setup receipt for the ticket")
     _add_json(p)
 
     p = sub.add_parser("credentials", help=COMMANDS["credentials"])
-    p.add_argument("--org-url", default=os.environ.get("OKTA_WIZARD_ORG_URL"))
-    p.add_argument("--insecure-storage", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--org-url", default=argparse.SUPPRESS, help="org URL (env OKTA_WIZARD_ORG_URL)")
+    p.add_argument(
+        "--insecure-storage", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     p.add_argument("--reveal", action="store_true", help="print the secret in clear")
     p.add_argument("--copy", action="store_true", help="copy the secret; cleared after 30 s")
     _add_json(p)
 
     p = sub.add_parser("send", help=COMMANDS["send"])
-    p.add_argument("--org-url", default=os.environ.get("OKTA_WIZARD_ORG_URL"))
-    p.add_argument("--insecure-storage", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--org-url", default=argparse.SUPPRESS, help="org URL (env OKTA_WIZARD_ORG_URL)")
+    p.add_argument(
+        "--insecure-storage", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     p.add_argument("--revoke", action="store_true", help="delete the last link if still unread")
     _add_send_options(p)
     _add_json(p)
@@ -172,8 +197,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("forget", help=COMMANDS["forget"])
-    p.add_argument("--org-url", default=os.environ.get("OKTA_WIZARD_ORG_URL"))
-    p.add_argument("--insecure-storage", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--org-url", default=argparse.SUPPRESS, help="org URL (env OKTA_WIZARD_ORG_URL)")
+    p.add_argument(
+        "--insecure-storage", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     p.add_argument("--yes", action="store_true", help="do not ask")
     return parser
 

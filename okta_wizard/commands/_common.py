@@ -1,0 +1,219 @@
+"""Helpers shared by the headless commands: input checks, the token, output.
+
+Every check here runs before anything is sent or written, so bad input changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from okta_wizard.errors import UsageError
+from okta_wizard.okta.credentials import ApiToken, Credential, ServiceAppKey
+from okta_wizard.orgurl import EXAMPLE, OrgUrl, parse_org_url
+from okta_wizard.secret import Secret
+
+if TYPE_CHECKING:
+    from okta_wizard.setup.engine import AssignmentChoice, Check, SetupOptions
+    from okta_wizard.vault import Vault
+
+TOKEN_ENV = "OKTA_API_TOKEN"
+ORG_ENV = "OKTA_WIZARD_ORG_URL"
+OK_MARK, FAIL_MARK = "✓", "✗"
+
+
+def org_url_from(args: argparse.Namespace) -> OrgUrl:
+    raw = getattr(args, "org_url", None) or os.environ.get(ORG_ENV)
+    if not raw:
+        raise UsageError(
+            "No Okta org URL given.",
+            remedy=f"Pass --org-url {EXAMPLE} or set {ORG_ENV}.",
+        )
+    return parse_org_url(raw)
+
+
+def check_token_text(text: str) -> Secret:
+    """Refuse what cannot be an API token, without ever echoing it."""
+    token = text.strip()
+    if not token:
+        raise UsageError(
+            "The API token is empty.",
+            remedy=f"Set {TOKEN_ENV} to a token from Security > API > Tokens in the Admin Console.",
+        )
+    if token.lower().startswith(("ssws ", "bearer ")):
+        raise UsageError(
+            "The API token starts with 'SSWS'; give the token alone.",
+            remedy=f"Set {TOKEN_ENV} to the token without the 'SSWS ' prefix.",
+        )
+    if any(ch.isspace() or not ch.isprintable() or not ch.isascii() for ch in token):
+        raise UsageError(
+            "The API token contains spaces or characters a token never has (it was not shown).",
+            remedy=f"Copy the token again and set {TOKEN_ENV} to it exactly, with no quotes.",
+        )
+    return Secret(token)
+
+
+def read_token() -> Secret:
+    """From the environment, or a hidden prompt when a person is at the terminal."""
+    value = os.environ.get(TOKEN_ENV)
+    if value is not None:
+        return check_token_text(value)
+    if sys.stdin.isatty():
+        return check_token_text(getpass.getpass("Okta API token (input hidden): "))
+    raise UsageError(
+        f"No API token: {TOKEN_ENV} is not set and there is no terminal to ask for it.",
+        remedy=f"Set {TOKEN_ENV} (never pass the token as an argument: `ps` shows argv).",
+    )
+
+
+def credential_from(args: argparse.Namespace) -> Credential:
+    client_id = getattr(args, "client_id", None)
+    key_path = getattr(args, "private_key", None)
+    if bool(client_id) != bool(key_path):
+        raise UsageError(
+            "--client-id and --private-key go together (OAuth 2.0 service app).",
+            remedy="Pass both, or neither to use an API token from OKTA_API_TOKEN.",
+        )
+    if client_id and key_path:
+        path = Path(key_path)
+        if not path.is_file():
+            raise UsageError(
+                f"The private key file {path} does not exist.",
+                remedy="Pass --private-key with the PEM file of the service app's key.",
+            )
+        return ServiceAppKey(
+            client_id=client_id, private_key_path=path, key_id=getattr(args, "key_id", None)
+        )
+    return ApiToken(read_token())
+
+
+def assignment_from(args: argparse.Namespace, *, required: bool) -> AssignmentChoice | None:
+    from okta_wizard.setup.engine import AssignmentChoice
+
+    everyone = bool(getattr(args, "everyone", False))
+    groups = [g for g in getattr(args, "group", []) or []]
+    skip = bool(getattr(args, "no_assignment", False))
+    chosen = [
+        name
+        for name, on in (
+            ("--everyone", everyone),
+            ("--group", bool(groups)),
+            ("--no-assignment", skip),
+        )
+        if on
+    ]
+    if len(chosen) > 1:
+        raise UsageError(
+            f"Conflicting assignment options: {' and '.join(chosen)}.",
+            remedy="Choose one: --everyone, --group NAME (repeatable) or --no-assignment.",
+        )
+    if any(not g.strip() for g in groups):
+        raise UsageError("--group was given an empty name.", remedy="Pass the exact group name.")
+    if everyone:
+        return AssignmentChoice("everyone")
+    if groups:
+        return AssignmentChoice("groups", tuple(dict.fromkeys(g.strip() for g in groups)))
+    if skip:
+        return AssignmentChoice("none")
+    if required:
+        raise UsageError(
+            "No assignment chosen; apply does not guess who may sign in to Upflow.",
+            remedy="Pass --everyone, --group NAME (repeatable) or --no-assignment.",
+        )
+    return None
+
+
+def label_from(args: argparse.Namespace) -> str:
+    label = str(getattr(args, "label", "Upflow SSO") or "").strip()
+    if not label or len(label) > 100 or not label.isprintable():
+        raise UsageError("The app label is empty or too long.", remedy="Pass --label TEXT.")
+    return label
+
+
+def options_from(args: argparse.Namespace, *, assignment_required: bool) -> SetupOptions:
+    """All input checks, in the order a person fixes them; the token comes last (it prompts)."""
+    from okta_wizard.setup.engine import SetupOptions
+
+    org_url = org_url_from(args)
+    label = label_from(args)
+    assignment = assignment_from(args, required=assignment_required)
+    credential = credential_from(args)
+    return SetupOptions(
+        org_url=org_url,
+        credential=credential,
+        label=label,
+        assignment=assignment,
+        allow_insecure_storage=bool(getattr(args, "insecure_storage", False)),
+        new_secret_if_lost=bool(getattr(args, "new_secret", False)),
+    )
+
+
+def make_vault(args: argparse.Namespace) -> Vault:
+    from okta_wizard.vault import Vault
+
+    return Vault(allow_insecure=bool(getattr(args, "insecure_storage", False)))
+
+
+def progress(message: str) -> None:
+    print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def print_json(data: dict[str, Any]) -> None:
+    print(json.dumps(data, indent=2, sort_keys=True))
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def confirm(question: str) -> bool:
+    """Ask on the terminal; a non-interactive run never assumes yes."""
+    if not sys.stdin.isatty():
+        return False
+    answer = input(f"{question} [y/N] ").strip().lower()
+    return answer in ("y", "yes")
+
+
+def check_lines(checks: Iterable[Check]) -> list[str]:
+    rows = list(checks)
+    width = max((len(c.name) for c in rows), default=0)
+    lines = []
+    for c in rows:
+        mark = OK_MARK if c.ok else FAIL_MARK
+        lines.append(f"{mark} {c.name:<{width}}  {c.detail}")
+        if not c.ok and c.remedy:
+            lines.append(f"  {'':<{width}}  -> {c.remedy}")
+    return lines
+
+
+def show_once_on_alternate_screen(secret: Secret, app_id: str) -> bool:
+    """Last resort when the keyring refused the secret: show it once, off the scrollback.
+
+    Only for a person at a terminal; a non-interactive run never prints it. Returns whether
+    it was shown.
+    """
+    if not interactive():
+        return False
+    out = sys.stdout
+    out.write("\x1b[?1049h\x1b[H\x1b[2J")  # alternate screen: gone from scrollback on exit
+    out.write(
+        f"The keyring refused the client secret of app {app_id}.\n"
+        "Copy it now to a password manager; it will not be shown again.\n\n"
+        f"  client secret: {secret.reveal()}\n\n"
+        "Press Enter to clear the screen."
+    )
+    out.flush()
+    try:
+        input()
+    except EOFError:
+        pass
+    finally:
+        out.write("\x1b[2J\x1b[?1049l")
+        out.flush()
+    return True

@@ -1,0 +1,42 @@
+"""`okta-wizard forget`: delete saved progress and the keyring entries for an org.
+
+Asks first (or --yes). Okta is not touched: the app stays until an admin deletes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from okta_wizard.commands._common import confirm, make_vault, org_url_from
+from okta_wizard.errors import ExitCode, UsageError
+from okta_wizard.setup import journal as journal_store
+
+
+def run(args: argparse.Namespace) -> int:
+    from okta_wizard.setup.engine import forget_saved_setup
+
+    origin = org_url_from(args).origin
+    saved = journal_store.load(origin)
+    if saved is None:
+        print(f"Nothing saved for {origin}.")
+        return int(ExitCode.OK)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                "forget deletes the saved progress and the keyring's copy of the secret.",
+                remedy="Pass --yes to confirm in a non-interactive run.",
+            )
+        question = f"Delete the saved setup of {origin} and its client secret from the keyring?"
+        if not confirm(question):
+            print("Nothing deleted.")
+            return int(ExitCode.OK)
+    removed = forget_saved_setup(origin, make_vault(args))
+    for item in removed:
+        print(f"deleted {item}")
+    if saved.app_id:
+        print(
+            f"The app {saved.app_id} in Okta is untouched; deactivate and delete it in the "
+            "Admin Console if Upflow no longer uses it."
+        )
+    return int(ExitCode.OK)

@@ -1,0 +1,148 @@
+"""The vault against the real Secret Service (gnome-keyring over D-Bus), and its refusals."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from okta_wizard.errors import ExitCode, KeyringUnavailable
+from okta_wizard.secret import Secret
+from okta_wizard.vault import MemoryVault, Vault
+
+ORG = "https://acme.okta.com"
+VALUE = "Zq9-client-secret-value-for-the-vault-test-0123456789abcdefghijkl"
+
+
+class PlaintextFileKeyring(KeyringBackend):  # type: ignore[misc]
+    """Like keyrings.alt's PlaintextKeyring: priority 0.5, writes values to a file."""
+
+    priority = 0.5
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        with self.path.open("a") as f:
+            f.write(f"{service} {username} {password}\n")
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if not self.path.exists():
+            return None
+        for line in self.path.read_text().splitlines():
+            s, u, p = line.split(" ", 2)
+            if (s, u) == (service, username):
+                return p
+        return None
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise keyring.errors.PasswordDeleteError("not supported")
+
+
+def test_roundtrip_in_the_real_secret_service(secret_service: None) -> None:
+    vault = Vault()
+    assert vault.is_secure()
+    assert "SecretService" in vault.backend_name()
+    vault.store_client_secret(ORG, "0oa1b2c3", Secret(VALUE))
+    # The documented entry name, read back through keyring itself.
+    assert keyring.get_password("okta-wizard", f"{ORG}/0oa1b2c3") == VALUE
+    loaded = vault.load_client_secret(ORG, "0oa1b2c3")
+    assert loaded is not None and loaded.reveal() == VALUE
+    assert vault.delete_client_secret(ORG, "0oa1b2c3") is True
+    assert vault.load_client_secret(ORG, "0oa1b2c3") is None
+    assert vault.delete_client_secret(ORG, "0oa1b2c3") is False
+
+
+def test_delete_token_entries(secret_service: None) -> None:
+    vault = Vault()
+    vault.store_delete_token(ORG, "abcdef0123456789", Secret("d" * 64))
+    assert keyring.get_password("okta-wizard", f"{ORG}/link/abcdef0123456789") == "d" * 64
+    token = vault.load_delete_token(ORG, "abcdef0123456789")
+    assert token is not None and token.reveal() == "d" * 64
+    assert vault.delete_delete_token(ORG, "abcdef0123456789")
+    assert vault.load_delete_token(ORG, "abcdef0123456789") is None
+
+
+def test_plaintext_backend_is_refused_unless_opted_in(tmp_path: Path) -> None:
+    store = tmp_path / "plain.cfg"
+    refused = Vault(backend=PlaintextFileKeyring(store))
+    with pytest.raises(KeyringUnavailable) as info:
+        refused.store_client_secret(ORG, "0oa1", Secret(VALUE))
+    text = str(info.value)
+    assert info.value.exit_code == ExitCode.NO_KEYRING
+    assert "--insecure-storage" in text and "dbus-run-session" in text and "gnome-keyring" in text
+    assert VALUE not in text
+    assert not store.exists(), "nothing may be written to an insecure backend"
+
+    allowed = Vault(allow_insecure=True, backend=PlaintextFileKeyring(store))
+    allowed.store_client_secret(ORG, "0oa1", Secret(VALUE))
+    assert allowed.load_client_secret(ORG, "0oa1") == Secret(VALUE)
+
+
+@pytest.mark.parametrize(
+    "backend", ["keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"]
+)
+def test_no_keyring_at_all_is_refused_even_with_insecure_storage(backend: str) -> None:
+    code = (
+        "from okta_wizard.vault import Vault\n"
+        "from okta_wizard.errors import KeyringUnavailable\n"
+        "for insecure in (False, True):\n"
+        "    try:\n"
+        "        Vault(allow_insecure=insecure).ensure_usable()\n"
+        "        print('USABLE')\n"
+        "    except KeyringUnavailable as e:\n"
+        "        print('REFUSED', int(e.exit_code), 'dbus-run-session' in str(e))\n"
+    )
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": backend}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.split("\n")[:2] == ["REFUSED 6 True", "REFUSED 6 True"], out.stderr
+
+
+class RaisingBackend(KeyringBackend):  # type: ignore[misc]
+    priority = 5
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+    def set_password(self, *args: Any) -> None:
+        raise self.error
+
+    def get_password(self, *args: Any) -> None:
+        raise self.error
+
+    def delete_password(self, *args: Any) -> None:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        keyring.errors.KeyringLocked("Failed to unlock the collection!"),
+        keyring.errors.InitError("Failed to create the collection: Prompt dismissed."),
+    ],
+)
+def test_locked_or_uninitialised_keyring_is_a_clean_exit_6(error: Exception) -> None:
+    vault = Vault(backend=RaisingBackend(error))
+    with pytest.raises(KeyringUnavailable) as info:
+        vault.store_client_secret(ORG, "0oa1", Secret(VALUE))
+    assert info.value.exit_code == ExitCode.NO_KEYRING
+    assert type(error).__name__ in str(info.value) and "unlock" in str(info.value).lower()
+    with pytest.raises(KeyringUnavailable):
+        vault.load_client_secret(ORG, "0oa1")
+
+
+def test_memory_vault_is_labelled_demo_only() -> None:
+    vault = MemoryVault()
+    assert "demo" in vault.backend_name()
+    vault.store_client_secret(ORG, "0oa1", Secret(VALUE))
+    assert vault.load_client_secret(ORG, "0oa1") == Secret(VALUE)
+    assert vault.delete_client_secret(ORG, "0oa1")
+    assert vault.load_client_secret(ORG, "0oa1") is None
