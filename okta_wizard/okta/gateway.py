@@ -10,11 +10,16 @@ All methods raise `OktaError` (one family, with a kind and a remedy) and nothing
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from types import TracebackType
+from urllib.parse import urlencode, urlsplit
 
-from okta_wizard.okta.credentials import Credential
+from okta_wizard.okta import parse
+from okta_wizard.okta.credentials import ApiToken, Credential
+from okta_wizard.okta.errors import ErrorKind, OktaError
 from okta_wizard.okta.models import (
+    ROLES_THAT_CREATE_OIDC_APPS,
     Actor,
     ClientSecret,
     CreatedApp,
@@ -25,8 +30,21 @@ from okta_wizard.okta.models import (
     OrgInfo,
     Permissions,
 )
+from okta_wizard.okta.retry import RawResponse, backoff_delay
+from okta_wizard.okta.transport import Transport
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
+
+APPS_READ = "the okta.apps.read scope or an admin role that can view apps (Super Admin, App Admin)"
+APPS_MANAGE = (
+    "the okta.apps.manage scope or a role that may create OIDC apps "
+    "(Super Admin, App Admin, API Access Management Admin)"
+)
+GROUPS_READ = "the okta.groups.read scope or an admin role that can view groups"
+ROLES_READ = "the okta.roles.read scope or an admin role that can view admin roles"
+MAX_PAGES = 50  # a runaway pagination link must not loop forever
+PAGE_SIZE = 200  # Okta's maximum for apps
+NEW_SECRET_BODY = {"status": "ACTIVE"}  # Okta generates the value
 
 
 class Gateway:
@@ -43,6 +61,17 @@ class Gateway:
         self.request_timeout = request_timeout
         self.max_wait = max_wait  # bounded total of 429/5xx waits
         self.calls: Counter[str] = Counter()
+        self._http = Transport(
+            org_url,
+            credential,
+            request_timeout=request_timeout,
+            max_wait=max_wait,
+            calls=self.calls,
+        )
+
+    def __repr__(self) -> str:
+        kind = type(self.credential).__name__
+        return f"Gateway(org_url={self.org_url.origin!r}, credential={kind})"
 
     async def __aenter__(self) -> Gateway:
         return self
@@ -56,64 +85,415 @@ class Gateway:
         await self.close()
 
     async def close(self) -> None:
-        raise NotImplementedError
+        await self._http.close()
 
     # -- step 1: who, where, what may they do
     async def org_metadata(self) -> OrgInfo:
-        raise NotImplementedError
+        """`/.well-known/okta-organization` (no auth): proves the URL is an Okta org."""
+        response = await self._http.oidc(
+            "GET",
+            f"{self.org_url.origin}/.well-known/okta-organization",
+            route="/.well-known/okta-organization",
+            action="read the org's metadata",
+            accept=frozenset({404}),
+        )
+        info = parse.org_info_from_json(response.json(), self.org_url.origin)
+        if response.status == 404 or not info.id:
+            raise OktaError(
+                ErrorKind.NOT_FOUND,
+                f"{self.org_url.origin} does not look like an Okta org (no org metadata).",
+                remedy="Copy the org URL from the Admin Console's address bar, without '-admin'.",
+                status=response.status,
+            )
+        return info
 
     async def whoami(self) -> Actor:
-        raise NotImplementedError
+        """The admin user behind an API token; for a service app, its client id (a service
+        app has no user), after a call that proves the credential works."""
+        if isinstance(self.credential, ApiToken):
+            response = await self._http.management(
+                "GET", "/api/v1/users/me", action="read who the API token belongs to"
+            )
+            return parse.user_actor_from_json(response.json())
+        await self._can("GET", "/api/v1/apps", {"limit": 1}, "sign in as the service app")
+        client_id = self.credential.client_id
+        return Actor(id=client_id, kind="service_app", display_name=client_id)
 
     async def probe_permissions(self, actor: Actor) -> Permissions:
-        raise NotImplementedError
+        """Read-only preflight: may it read apps and groups, and which admin roles does it hold."""
+        can_read_apps = await self._can("GET", "/api/v1/apps", {"limit": 1}, "list apps")
+        can_read_groups = await self._can("GET", "/api/v1/groups", {"limit": 1}, "list groups")
+        roles = await self.list_roles(actor)
+        missing = []
+        if not can_read_apps:
+            missing.append(APPS_READ)
+        if not can_read_groups:
+            missing.append(GROUPS_READ)
+        if roles is None:
+            missing.append(f"{ROLES_READ} (to confirm it may create OIDC apps)")
+        elif not any(r in ROLES_THAT_CREATE_OIDC_APPS for r in roles):
+            missing.append(APPS_MANAGE)
+        return Permissions(can_read_apps, can_read_groups, roles, tuple(missing))
+
+    async def list_roles(self, actor: Actor) -> tuple[str, ...] | None:
+        """The admin role types of the user or service app; None if they cannot be read."""
+        if actor.kind == "user":
+            route, params = "/api/v1/users/{id}/roles", {"id": actor.id}
+        else:
+            route, params = "/oauth2/v1/clients/{id}/roles", {"id": actor.id}
+        response = await self._http.management(
+            "GET",
+            route,
+            path_params=params,
+            action="read the admin roles",
+            needs=ROLES_READ,
+            accept=frozenset({403, 404}),
+        )
+        if response.status != 200:
+            return None
+        return parse.role_types_from_json(response.json())
+
+    async def _can(self, method: str, route: str, query: dict[str, str | int], action: str) -> bool:
+        response = await self._http.management(
+            method, route, query=query, action=action, accept=frozenset({403})
+        )
+        return response.status != 403
 
     # -- steps 2-3: the app
     async def find_apps_by_label(self, label: str) -> list[OidcApp]:
-        raise NotImplementedError
+        """OIDC apps whose label is exactly `label`. Okta has no label filter: `q=` is a prefix
+        search on name or label, so every page is read and matched here."""
+        items = await self._list_all(
+            "/api/v1/apps",
+            {"q": label, "limit": PAGE_SIZE},
+            action=f"search apps labelled {label!r}",
+            needs=APPS_READ,
+        )
+        return parse.apps_labelled(parse.apps_from_json(items), label)
 
     async def get_app(self, app_id: str) -> OidcApp:
-        raise NotImplementedError
+        response = await self._http.management(
+            "GET",
+            "/api/v1/apps/{id}",
+            path_params={"id": app_id},
+            action=f"read app {app_id}",
+            needs=APPS_READ,
+        )
+        return self._app_or_fail(response, f"read app {app_id}")
 
     async def create_oidc_app(self, settings: OidcAppSettings) -> CreatedApp:
-        raise NotImplementedError
+        """Create the app; its `client_secret` is in the answer, and only there.
+
+        Never a duplicate: an app with this label already there is a CONFLICT; after an
+        ambiguous failure (timeout, dropped connection, 5xx) Okta is searched before any second
+        attempt, and an app that was created anyway is recovered with its secret.
+        """
+        existing = await self.find_apps_by_label(settings.label)
+        if existing:
+            ids = ", ".join(a.id for a in existing)
+            raise OktaError(
+                ErrorKind.CONFLICT,
+                f"An app labelled {settings.label!r} already exists ({ids}).",
+                remedy="Reuse it (okta-wizard apply finds it), or choose another --label.",
+            )
+        before: set[str] = set()  # ids that were there before this create: none
+        body = parse.oidc_app_body(settings)
+        failure: OktaError | None = None
+        for attempt in (1, 2):
+            if attempt == 2:
+                await asyncio.sleep(backoff_delay(1))
+            try:
+                response = await self._http.management(
+                    "POST",
+                    "/api/v1/apps",
+                    body=body,
+                    action="create the app",
+                    needs=APPS_MANAGE,
+                )
+            except OktaError as exc:
+                if exc.kind is not ErrorKind.UNAVAILABLE:
+                    raise
+                failure = exc
+            else:
+                app = parse.app_from_json(response.json())
+                secret = parse.client_secret_in_app_json(response.json())
+                if app is not None and secret is not None:
+                    return CreatedApp(app, secret)
+            recovered = await self._recover_created_app(settings.label, before)
+            if recovered is not None:
+                return recovered
+            if failure is None:
+                break  # a 2xx we could not read, and no app: do not try again
+        raise failure or OktaError(
+            ErrorKind.UNAVAILABLE,
+            "Okta's answer to the app creation could not be read, and no new app was found.",
+            remedy="Check Admin Console > Applications, then run the same command again.",
+        )
+
+    async def _recover_created_app(self, label: str, before: set[str]) -> CreatedApp | None:
+        """After an ambiguous create: the app Okta made anyway, with its secret, or None."""
+        new = [a for a in await self.find_apps_by_label(label) if a.id not in before]
+        if not new:
+            return None
+        app = max(new, key=lambda a: a.created)
+        for secret in await self.list_client_secrets(app.id):
+            if secret.status == "ACTIVE" and secret.value is not None:
+                return CreatedApp(app, secret.value)
+        created = await self.create_client_secret(app.id)
+        if created.value is None:
+            return None
+        return CreatedApp(app, created.value)
 
     async def update_oidc_app(self, app: OidcApp, settings: OidcAppSettings) -> OidcApp:
-        raise NotImplementedError
+        """Repair drift: `PUT` replaces the app's settings with the wizard's (same client id)."""
+        response = await self._http.management(
+            "PUT",
+            "/api/v1/apps/{id}",
+            path_params={"id": app.id},
+            body=parse.oidc_app_body(settings, client_id=app.client_id),
+            action=f"update app {app.id}",
+            needs=APPS_MANAGE,
+        )
+        return self._app_or_fail(response, f"update app {app.id}")
 
     async def activate_app(self, app_id: str) -> None:
-        raise NotImplementedError
+        await self._lifecycle("/api/v1/apps/{id}/lifecycle/activate", app_id, "activate")
+
+    async def deactivate_app(self, app_id: str) -> None:
+        await self._lifecycle("/api/v1/apps/{id}/lifecycle/deactivate", app_id, "deactivate")
+
+    async def delete_app(self, app_id: str) -> None:
+        """Okta deletes only an INACTIVE app (else a CONFLICT, E0000056)."""
+        await self._http.management(
+            "DELETE",
+            "/api/v1/apps/{id}",
+            path_params={"id": app_id},
+            action=f"delete app {app_id}",
+            needs=APPS_MANAGE,
+        )
+
+    async def _lifecycle(self, route: str, app_id: str, verb: str) -> None:
+        await self._http.management(
+            "POST",
+            route,
+            path_params={"id": app_id},
+            action=f"{verb} app {app_id}",
+            needs=APPS_MANAGE,
+            idempotent=True,  # activating twice is harmless
+        )
 
     async def list_client_secrets(self, app_id: str) -> list[ClientSecret]:
-        raise NotImplementedError
+        """With their values: the resume path when the create answer was lost."""
+        response = await self._http.management(
+            "GET",
+            "/api/v1/apps/{id}/credentials/secrets",
+            path_params={"id": app_id},
+            action=f"read the client secrets of app {app_id}",
+            needs=APPS_READ,
+        )
+        return parse.secrets_from_json(response.json())
 
     async def create_client_secret(self, app_id: str) -> ClientSecret:
-        raise NotImplementedError
+        """A new secret generated by Okta (at most two per app). Not retried blindly either."""
+        before = {s.id for s in await self.list_client_secrets(app_id)}
+        failure: OktaError | None
+        try:
+            response = await self._http.management(
+                "POST",
+                "/api/v1/apps/{id}/credentials/secrets",
+                path_params={"id": app_id},
+                body=dict(NEW_SECRET_BODY),
+                action=f"create a client secret for app {app_id}",
+                needs=APPS_MANAGE,
+            )
+        except OktaError as exc:
+            if exc.kind is not ErrorKind.UNAVAILABLE:
+                raise
+            failure = exc
+        else:
+            secret = parse.secret_from_json(response.json())
+            if secret is not None and secret.value is not None:
+                return secret
+            failure = None
+        for secret in await self.list_client_secrets(app_id):
+            if secret.id not in before and secret.value is not None:
+                return secret
+        raise failure or OktaError(
+            ErrorKind.UNAVAILABLE,
+            f"Okta's answer to the new client secret of app {app_id} could not be read.",
+            remedy="Run the same command again to resume.",
+        )
 
     async def deactivate_client_secret(self, app_id: str, secret_id: str) -> None:
-        raise NotImplementedError
+        await self._http.management(
+            "POST",
+            "/api/v1/apps/{id}/credentials/secrets/{secretId}/lifecycle/deactivate",
+            path_params={"id": app_id, "secretId": secret_id},
+            action=f"deactivate client secret {secret_id}",
+            needs=APPS_MANAGE,
+            idempotent=True,
+        )
 
     # -- step 4: groups
     async def search_groups(self, text: str, limit: int = 20) -> list[Group]:
-        raise NotImplementedError
+        """Server-side search (`q=`, a prefix match on the name): never a full listing."""
+        response = await self._http.management(
+            "GET",
+            "/api/v1/groups",
+            query={"q": text, "limit": max(1, min(limit, PAGE_SIZE))},
+            action=f"search groups named {text!r}",
+            needs=GROUPS_READ,
+        )
+        return parse.groups_from_json(response.json())
 
     async def find_group_by_name(self, name: str) -> Group | None:
-        raise NotImplementedError
+        exact = [g for g in await self.search_groups(name, PAGE_SIZE) if g.name == name]
+        # Okta and built-in groups first: an app-imported group may share the name.
+        exact.sort(key=lambda g: g.type == "APP_GROUP")
+        return exact[0] if exact else None
 
     async def everyone_group(self) -> Group:
-        raise NotImplementedError
+        for group in await self.search_groups("Everyone", PAGE_SIZE):
+            if group.type == "BUILT_IN" and group.name == "Everyone":
+                return group
+        raise OktaError(
+            ErrorKind.NOT_FOUND,
+            "The built-in Everyone group is not visible to this credential.",
+            remedy="Okta hides Everyone from group admins: use --group NAME, or a token of a "
+            "Super Admin or App Admin.",
+        )
 
     async def assign_group(self, app_id: str, group_id: str) -> None:
-        raise NotImplementedError
+        """Idempotent (`PUT`): safe to repeat on resume."""
+        await self._http.management(
+            "PUT",
+            "/api/v1/apps/{id}/groups/{groupId}",
+            path_params={"id": app_id, "groupId": group_id},
+            action=f"assign group {group_id} to app {app_id}",
+            needs=APPS_MANAGE,
+        )
 
     async def list_assigned_group_ids(self, app_id: str) -> list[str]:
-        raise NotImplementedError
+        items = await self._list_all(
+            f"/api/v1/apps/{app_id}/groups",
+            {"limit": PAGE_SIZE},
+            action=f"list the groups assigned to app {app_id}",
+            needs=APPS_READ,
+            route="/api/v1/apps/{id}/groups",
+        )
+        return parse.assigned_group_ids_from_json(items)
 
     # -- step 5: issuer and secret check
     async def discovery(self, client_id: str) -> Discovery:
-        raise NotImplementedError
+        """The org authorization server's metadata for this client; its `issuer` is what
+        Upflow needs (never built by hand). An unknown client id is NOT_FOUND."""
+        response = await self._http.oidc(
+            "GET",
+            f"{self.org_url.origin}/.well-known/openid-configuration",
+            route="/.well-known/openid-configuration",
+            params={"client_id": client_id},
+            action="read the OpenID Connect discovery document",
+            accept=frozenset({400, 404}),
+        )
+        found = parse.discovery_from_json(response.json()) if response.status == 200 else None
+        if found is None:
+            raise OktaError(
+                ErrorKind.NOT_FOUND,
+                f"Okta has no OpenID Connect client {client_id} (discovery answered "
+                f"HTTP {response.status}).",
+                remedy="Check that the app still exists and is active in Admin Console > "
+                "Applications.",
+                status=response.status,
+            )
+        return found
 
     async def introspect_accepts(
         self, discovery: Discovery, client_id: str, secret: Secret, auth_method: str
     ) -> bool:
-        raise NotImplementedError
+        """Does Okta accept this client id and secret? Introspects a dummy token: 200
+        (`active: false`) means the client authenticated; 401 `invalid_client` means it did not."""
+        url = discovery.introspection_endpoint or f"{discovery.issuer}/oauth2/v1/introspect"
+        self._refuse_foreign_endpoint(url)
+        form = {"token": "okta-wizard-check", "token_type_hint": "access_token"}
+        auth: tuple[str, str] | None = None
+        if auth_method == "client_secret_post":
+            form |= {"client_id": client_id, "client_secret": secret.reveal()}
+        else:
+            auth = (client_id, secret.reveal())
+        response = await self._http.oidc(
+            "POST",
+            url,
+            route="/oauth2/v1/introspect",
+            action="check the client secret",
+            form=form,
+            auth=auth,
+            accept=frozenset({400, 401}),
+        )
+        if response.status == 200:
+            return True
+        body = response.json()
+        error = body.get("error") if isinstance(body, dict) else None
+        if response.status == 401 or error == "invalid_client":
+            return False
+        raise OktaError(
+            ErrorKind.INVALID_INPUT,
+            f"Okta rejected the secret check as malformed ({error or response.status}).",
+            remedy=f"Check the app's client authentication method (now {auth_method!r}).",
+            status=response.status,
+        )
+
+    def _refuse_foreign_endpoint(self, url: str) -> None:
+        """The secret goes only to our org, or over https (a custom domain of the org)."""
+        parts = urlsplit(url)
+        same_origin = f"{parts.scheme}://{parts.netloc}" == self.org_url.origin
+        if not (same_origin or parts.scheme == "https"):
+            raise OktaError(
+                ErrorKind.INVALID_INPUT,
+                f"The introspection endpoint {parts.scheme}://{parts.netloc} is neither the org "
+                "nor https; the secret was not sent.",
+                remedy="Check the org URL; report this if it is right.",
+            )
+
+    # -- helpers
+    async def _list_all(
+        self,
+        path: str,
+        query: dict[str, str | int],
+        *,
+        action: str,
+        needs: str,
+        route: str | None = None,
+    ) -> list[object]:
+        """Every page of a list, following `Link: rel="next"` (on our org only)."""
+        route = route or path
+        items: list[object] = []
+        response = await self._http.management(
+            "GET", route, path=_with_query(path, query), action=action, needs=needs
+        )
+        for _ in range(MAX_PAGES):
+            page = response.json()
+            if isinstance(page, list):
+                items.extend(page)
+            next_path = parse.next_page_path(response.header_all("link"))
+            if next_path is None:
+                break
+            response = await self._http.management(
+                "GET", route, path=next_path, action=action, needs=needs
+            )
+        return items
+
+    def _app_or_fail(self, response: RawResponse, action: str) -> OidcApp:
+        app = parse.app_from_json(response.json())
+        if app is None:
+            raise OktaError(
+                ErrorKind.UNAVAILABLE,
+                f"Okta's answer could not be read while trying to {action}.",
+                remedy="Run the same command again; if it persists, report it.",
+                status=response.status,
+                request_id=response.request_id,
+            )
+        return app
+
+
+def _with_query(path: str, query: dict[str, str | int]) -> str:
+    return f"{path}?{urlencode(query)}"

@@ -1,0 +1,89 @@
+"""The retry policy, as pure functions: what to wait after a 429 or a 5xx, and when to stop.
+
+The SDK's own retries are off (`rateLimit.maxRetries = 0`): it would retry a POST create on
+503/504 and could make a duplicate app. Here 429 waits until `x-rate-limit-reset` (measured
+against Okta's own `Date` header, so a skewed local clock does not matter); server errors and
+transport failures back off, for idempotent requests only; every wait comes out of one budget.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+
+RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
+MAX_ATTEMPTS = 6
+_BACKOFF_S = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """An HTTP answer, detached from the client library. Header names are lower-case."""
+
+    status: int
+    headers: dict[str, list[str]] = field(default_factory=dict)
+    text: str = ""
+
+    def header(self, name: str) -> str | None:
+        values = self.headers.get(name.lower())
+        return values[0] if values else None
+
+    def header_all(self, name: str) -> list[str]:
+        return list(self.headers.get(name.lower(), []))
+
+    @property
+    def request_id(self) -> str | None:
+        return self.header("x-okta-request-id")
+
+    def json(self) -> object:
+        """The parsed body, or the raw text when it is not JSON."""
+        try:
+            return json.loads(self.text) if self.text else None
+        except ValueError:
+            return self.text
+
+
+@dataclass(frozen=True)
+class TransportFailure:
+    """The request got no HTTP answer. `why` is a short safe description, never the request."""
+
+    why: str
+
+
+def rate_limit_delay(headers: dict[str, list[str]]) -> float | None:
+    """Seconds to wait after a 429: `x-rate-limit-reset - Date + 1` (the SDK's formula; the
+    +1 covers the one-second resolution of both). None when either header is missing."""
+    resets = []
+    for value in headers.get("x-rate-limit-reset", []):
+        try:
+            resets.append(float(value))
+        except ValueError:
+            continue
+    dates = headers.get("date", [])
+    if not resets or not dates:
+        return None
+    try:
+        now = parsedate_to_datetime(dates[0]).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, min(resets) - now + 1.0)
+
+
+def backoff_delay(attempt: int) -> float:
+    """Wait before attempt `attempt + 1` after a server error (attempt counts from 1)."""
+    return _BACKOFF_S[min(attempt, len(_BACKOFF_S)) - 1]
+
+
+@dataclass
+class WaitBudget:
+    """The bounded total of all waits of one request."""
+
+    max_wait: float
+    spent: float = 0.0
+
+    def allows(self, delay: float) -> bool:
+        return self.spent + delay <= self.max_wait
+
+    def spend(self, delay: float) -> None:
+        self.spent += delay

@@ -1,0 +1,280 @@
+"""Sending requests to Okta: the SDK's executor for the Management API, httpx for the OIDC
+endpoints, one retry loop and one error mapping for both.
+
+Nothing heavy is imported at module level: the SDK (and aiohttp) load on the first Management
+API call, httpx on the first OIDC call.
+
+No exception raised from here chains to a library exception: failures are turned into values
+first (`TransportFailure`), so neither the message nor `__context__` can carry a request, its
+Authorization header or a token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from okta_wizard.okta.credentials import ApiToken, Credential
+from okta_wizard.okta.errors import (
+    ErrorKind,
+    OktaError,
+    error_for_response,
+    rate_limited,
+    unavailable,
+)
+from okta_wizard.okta.retry import (
+    MAX_ATTEMPTS,
+    RETRYABLE_STATUSES,
+    RawResponse,
+    TransportFailure,
+    WaitBudget,
+    backoff_delay,
+    rate_limit_delay,
+)
+from okta_wizard.orgurl import OrgUrl
+
+Sender = Callable[[], Awaitable[RawResponse | TransportFailure]]
+_IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD"})
+
+
+def _describe(error: object) -> str:
+    """A short, safe name for a transport failure (the library's text may quote the request)."""
+    name = type(error).__name__
+    if isinstance(error, asyncio.TimeoutError | TimeoutError) or "Timeout" in name:
+        return "the request timed out"
+    if "Disconnected" in name or "Reset" in name or "Payload" in name:
+        return "the connection was dropped"
+    if "Connect" in name:
+        return "the connection was refused or the host is unreachable"
+    if "SSL" in name or "Certificate" in name:
+        return "the TLS certificate could not be verified"
+    return f"transport error ({name})"
+
+
+class Transport:
+    def __init__(
+        self,
+        org_url: OrgUrl,
+        credential: Credential,
+        *,
+        request_timeout: float,
+        max_wait: float,
+        calls: Counter[str],
+    ) -> None:
+        self.org_url = org_url
+        self.credential = credential
+        self.request_timeout = request_timeout
+        self.max_wait = max_wait
+        self.calls = calls
+        self._executor: Any = None
+        self._session: Any = None
+        self._httpx: Any = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def oauth(self) -> bool:
+        return not isinstance(self.credential, ApiToken)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        if self._httpx is not None:
+            await self._httpx.aclose()
+            self._httpx = None
+        self._executor = None
+
+    # -- the retry loop, shared by both clients
+    async def _with_retries(
+        self,
+        send: Sender,
+        *,
+        action: str,
+        needs: str,
+        retry_server_errors: bool,
+        accept: frozenset[int],
+    ) -> RawResponse:
+        budget = WaitBudget(self.max_wait)
+        attempt = 0
+        while True:
+            attempt += 1
+            outcome = await send()
+            if isinstance(outcome, TransportFailure):
+                delay = backoff_delay(attempt)
+                if retry_server_errors and attempt < MAX_ATTEMPTS and budget.allows(delay):
+                    budget.spend(delay)
+                    await asyncio.sleep(delay)
+                    continue
+                raise unavailable(action, outcome.why)
+            status = outcome.status
+            if 200 <= status < 300 or status in accept:
+                return outcome
+            if status == 429:
+                # Okta refused before doing anything: safe to send again, even a POST.
+                reset_in = rate_limit_delay(outcome.headers)
+                delay = backoff_delay(attempt) if reset_in is None else reset_in
+                if attempt < MAX_ATTEMPTS and budget.allows(delay):
+                    budget.spend(delay)
+                    await asyncio.sleep(delay)
+                    continue
+                raise rate_limited(action, delay)
+            if status in RETRYABLE_STATUSES and retry_server_errors:
+                delay = backoff_delay(attempt)
+                if attempt < MAX_ATTEMPTS and budget.allows(delay):
+                    budget.spend(delay)
+                    await asyncio.sleep(delay)
+                    continue
+            raise error_for_response(
+                status,
+                outcome.json(),
+                action=action,
+                request_id=outcome.request_id,
+                needs=needs,
+                oauth=self.oauth,
+            )
+
+    # -- Management API, through the SDK's request executor
+    async def management(
+        self,
+        method: str,
+        route: str,
+        *,
+        action: str,
+        path_params: dict[str, str] | None = None,
+        query: dict[str, str | int] | None = None,
+        body: dict[str, Any] | None = None,
+        path: str | None = None,
+        needs: str = "",
+        idempotent: bool | None = None,
+        accept: frozenset[int] = frozenset(),
+    ) -> RawResponse:
+        """One Management API call. `route` is the template counted in `calls`
+        ("GET /api/v1/apps/{id}"); `path` overrides the URL (a pagination link)."""
+        if path is None:
+            path = route.format(**(path_params or {}))
+            if query:
+                path += "?" + urlencode(query)
+        key = f"{method} {route}"
+        retry = method in _IDEMPOTENT_METHODS if idempotent is None else idempotent
+
+        async def send() -> RawResponse | TransportFailure:
+            self.calls[key] += 1
+            return await self._send_sdk(method, path, body)
+
+        return await self._with_retries(
+            send, action=action, needs=needs, retry_server_errors=retry, accept=accept
+        )
+
+    async def _ensure_executor(self) -> Any:
+        async with self._lock:
+            if self._executor is None:
+                from okta_wizard.okta import sdk  # the SDK: ~0.5 s, only now
+
+                try:
+                    executor = sdk.build_executor(
+                        self.org_url, self.credential, self.request_timeout
+                    )
+                except (ValueError, OSError) as exc:
+                    reason = type(exc).__name__
+                    failed = True
+                else:
+                    failed = False
+                if failed:  # raised outside `except`: no chained SDK text
+                    raise OktaError(
+                        ErrorKind.INVALID_INPUT,
+                        f"The Okta client could not be set up for {self.org_url} ({reason}).",
+                        remedy="Check the org URL, and the private key file for a service app.",
+                    )
+                self._session = sdk.new_session()
+                executor.set_session(self._session)
+                self._executor = executor
+            return self._executor
+
+    async def _send_sdk(
+        self, method: str, path: str, body: dict[str, Any] | None
+    ) -> RawResponse | TransportFailure:
+        executor = await self._ensure_executor()
+        from okta_wizard.okta.sdk import headers_of
+
+        auth_error: object = None
+        try:
+            request, auth_error = await executor.create_request(
+                method, path, body=body, keep_empty_params=True
+            )
+            if auth_error is None:
+                _, response, text, error = await executor.fire_request(request)
+                del request  # it holds the Authorization header
+        except Exception as exc:  # the SDK leaks AttributeError & co on transport failures
+            return TransportFailure(_describe(exc))
+        if auth_error is not None:
+            return self._oauth_failure(auth_error)
+        if response is None:
+            return TransportFailure(_describe(error))
+        return RawResponse(int(response.status), headers_of(response), text or "")
+
+    def _oauth_failure(self, error: object) -> RawResponse | TransportFailure:
+        """The service app's token request failed (PrivateKey mode only)."""
+        status = getattr(error, "status", None)
+        if isinstance(status, int) and status in (400, 401):
+            summary = str(getattr(error, "error_summary", "") or "invalid_client")[:200]
+            return RawResponse(401, {}, json.dumps({"errorSummary": summary}))
+        if isinstance(status, int):
+            return RawResponse(status, {}, "")
+        return TransportFailure(_describe(error))
+
+    # -- OIDC endpoints (discovery, introspection, org metadata), through httpx
+    async def oidc(
+        self,
+        method: str,
+        url: str,
+        *,
+        route: str,
+        action: str,
+        params: dict[str, str] | None = None,
+        form: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        accept: frozenset[int] = frozenset(),
+    ) -> RawResponse:
+        key = f"{method} {route}"
+
+        async def send() -> RawResponse | TransportFailure:
+            self.calls[key] += 1
+            return await self._send_httpx(method, url, params, form, auth)
+
+        return await self._with_retries(
+            send,
+            action=action,
+            needs="",
+            retry_server_errors=True,  # reads, and introspect changes nothing
+            accept=accept,
+        )
+
+    async def _send_httpx(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, str] | None,
+        form: dict[str, str] | None,
+        auth: tuple[str, str] | None,
+    ) -> RawResponse | TransportFailure:
+        import httpx
+
+        if self._httpx is None:
+            self._httpx = httpx.AsyncClient(
+                timeout=self.request_timeout,
+                verify=True,
+                trust_env=not self.org_url.is_loopback,
+                headers={"Accept": "application/json"},
+            )
+        try:
+            response = await self._httpx.request(method, url, params=params, data=form, auth=auth)
+        except Exception as exc:  # httpx errors carry the request (and its auth header)
+            return TransportFailure(_describe(exc))
+        headers: dict[str, list[str]] = {}
+        for name, value in response.headers.multi_items():
+            headers.setdefault(name.lower(), []).append(value)
+        return RawResponse(response.status_code, headers, response.text)
