@@ -1,0 +1,49 @@
+"""`okta-wizard` with no command: the interactive wizard (offers to resume a saved setup)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from okta_wizard.errors import ExitCode, UsageError
+from okta_wizard.secret import Secret
+from okta_wizard.setup.spec import DEFAULT_SECRETS_URL
+
+
+def token_from_env() -> Secret | None:
+    """The token may come from OKTA_API_TOKEN (never argv); else the admin types it masked."""
+    value = os.environ.get("OKTA_API_TOKEN", "").strip()
+    return Secret(value) if value else None
+
+
+def run(args: argparse.Namespace) -> int:
+    if getattr(args, "client_id", None) or getattr(args, "private_key", None):
+        raise UsageError(
+            "The interactive wizard signs in with an API token.",
+            remedy="Use `okta-wizard apply --client-id ID --private-key PEMFILE` for a "
+            "service app, or run `okta-wizard` without those options.",
+        )
+    org_url = getattr(args, "org_url", None) or ""
+    if org_url:
+        from okta_wizard.orgurl import parse_org_url
+
+        org_url = parse_org_url(org_url).origin  # bad input stops here, before the screen opens
+    from okta_wizard.tui.app import make_app
+    from okta_wizard.vault import Vault
+
+    insecure = bool(getattr(args, "insecure_storage", False))
+
+    def forget(origin: str) -> list[str]:
+        from okta_wizard.setup.engine import forget_saved_setup
+
+        return forget_saved_setup(origin, Vault(allow_insecure=insecure))
+
+    app = make_app(
+        org_url=org_url,
+        token=token_from_env(),
+        secrets_url=os.environ.get("OKTA_WIZARD_SECRETS_URL", DEFAULT_SECRETS_URL),
+        insecure_storage=insecure,
+        forget=forget,
+    )
+    result = app.run()
+    return int(ExitCode.OK if result is None else result)

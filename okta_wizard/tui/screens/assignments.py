@@ -1,0 +1,95 @@
+"""Step 4 · Assignments: everyone, selected groups (server-side search), or skip."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, RadioButton, RadioSet, Static
+
+from okta_wizard.okta.models import Group
+from okta_wizard.setup.engine import AssignmentChoice
+from okta_wizard.tui.screens.base import StepPane
+from okta_wizard.tui.widgets.group_picker import GroupPicker
+
+MODES = ("everyone", "groups", "none")
+INVITE_REMINDER = (
+    "Reminder: assigning in Okta lets people sign in; each user must still be invited in Upflow."
+)
+
+
+class AssignmentsPane(StepPane):
+    STEP = 4
+    INTRO = "Who may sign in to Upflow through Okta. Optional: you can skip and assign later."
+
+    def compose_body(self) -> ComposeResult:
+        with RadioSet(id="assign-mode"):
+            yield RadioButton("Everyone in the org", value=True, id="mode-everyone")
+            yield RadioButton("Selected groups", id="mode-groups")
+            yield RadioButton("Skip (assign later in Okta)", id="mode-none")
+        yield GroupPicker(self._search, id="group-picker")
+        yield Static(INVITE_REMINDER, id="invite-reminder", classes="note")
+        with Horizontal(classes="buttons"):
+            yield Button("Assign", id="assign-apply", variant="primary")
+            yield Button("Continue ▶", id="assign-next", disabled=True)
+        yield Static("", id="assign-result")
+
+    def on_mount(self) -> None:
+        self.query_one(GroupPicker).display = False
+
+    def focus_first(self) -> None:
+        self.query_one("#assign-mode", RadioSet).focus()
+
+    async def _search(self, text: str) -> list[Group]:
+        return await self.wizard.session.require().search_groups(text)
+
+    @property
+    def mode(self) -> str:
+        index = self.query_one("#assign-mode", RadioSet).pressed_index
+        return MODES[max(index, 0)]
+
+    @on(RadioSet.Changed, "#assign-mode")
+    def _mode_changed(self) -> None:
+        picker = self.query_one(GroupPicker)
+        picker.display = self.mode == "groups"
+        self.query_one("#assign-apply", Button).label = "Skip" if self.mode == "none" else "Assign"
+        if picker.display:
+            self.query_one("#group-search").focus()
+
+    def choice(self) -> AssignmentChoice:
+        mode = self.mode
+        if mode == "groups":
+            return AssignmentChoice("groups", tuple(sorted(self.query_one(GroupPicker).selected)))
+        return AssignmentChoice("everyone" if mode == "everyone" else "none")
+
+    @on(Button.Pressed, "#assign-apply")
+    def _apply(self) -> None:
+        self.assign()
+
+    @on(Button.Pressed, "#assign-next")
+    def _next(self) -> None:
+        self.finish()
+
+    @work(exclusive=True, group="step", exit_on_error=False)
+    async def assign(self) -> None:
+        self.clear_error()
+        choice = self.choice()
+        if choice.mode == "groups" and not choice.group_names:
+            self.wizard.announce("Pick at least one group, or choose Skip.", severity="warning")
+            return
+        self.show_progress("Assigning in Okta…" if choice.mode != "none" else "")
+        assigned = await self.wizard.session.require().assign(choice)
+        self.show_progress("")
+        self.state.assigned = assigned
+        self.state.assignment_mode = choice.mode
+        result = self.query_one("#assign-result", Static)
+        if choice.mode == "none":
+            result.update("Skipped: nobody is assigned yet. Assign the app in Okta later.")
+        else:
+            names = ", ".join(escape(g.name) for g in assigned) or "none"
+            result.update(f"[b green]✔[/] Assigned to: {names}")
+        next_button = self.query_one("#assign-next", Button)
+        next_button.disabled = False
+        next_button.focus()
+        self.wizard.announce("Assignment done. " + INVITE_REMINDER)

@@ -1,0 +1,99 @@
+"""Step 5 · Credentials: client_id, issuer, the secret masked with its fingerprint, verification."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from okta_wizard.secret import Secret
+from okta_wizard.tui.screens.base import StepPane, check_line
+from okta_wizard.tui.widgets.secret_view import SecretView
+
+
+class CredentialsPane(StepPane):
+    STEP = 5
+    INTRO = (
+        "What Upflow needs. The secret stays masked: focus it and press r to reveal it for a "
+        "few seconds, c to copy it (the clipboard is cleared after 30 s)."
+    )
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="cred-client-id")
+        yield Static("", id="cred-issuer")
+        yield SecretView(
+            "Client secret",
+            Secret(""),
+            reveal_seconds=self.wizard.config.reveal_seconds,
+            clear_after=self.wizard.config.clear_after,
+            id="cred-secret",
+        )
+        yield Static("", id="cred-checks")
+        with Horizontal(classes="buttons"):
+            yield Button("Copy client_id", id="cred-copy-id")
+            yield Button("Verify again", id="cred-verify")
+            yield Button("Continue ▶", id="cred-next", variant="primary", disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one(SecretView).display = False
+
+    def on_enter(self) -> None:
+        if self.state.credentials is None:
+            self.load()
+
+    def focus_first(self) -> None:
+        if self.state.credentials is not None:
+            self.query_one(SecretView).focus()
+
+    @work(exclusive=True, group="step", exit_on_error=False)
+    async def load(self) -> None:
+        self.clear_error()
+        setup = self.wizard.session.require()
+        self.show_progress("Reading client_id, the secret (keyring) and the issuer…")
+        creds = await setup.read_credentials()
+        self.state.credentials = creds
+        self.query_one("#cred-client-id", Static).update(
+            f"Client ID  [b]{escape(creds.client_id)}[/b]"
+        )
+        self.query_one("#cred-issuer", Static).update(f"Issuer     [b]{escape(creds.issuer)}[/b]")
+        view = self.query_one(SecretView)
+        view.set_secret(creds.secret)
+        view.display = True
+        await self._verify()
+        view.focus()
+
+    async def _verify(self) -> None:
+        self.show_progress("Verifying in Okta: app active, redirect URIs, grants, secret works…")
+        checks = await self.wizard.session.require().verify()
+        self.show_progress("")
+        self.state.checks = checks
+        self.query_one("#cred-checks", Static).update(
+            "Verification\n" + "\n".join(check_line(c) for c in checks)
+        )
+        self.query_one("#cred-next", Button).disabled = False
+        ok = all(c.ok for c in checks)
+        self.wizard.announce(
+            "All verification checks passed." if ok else "Some verification checks failed.",
+            severity="information" if ok else "warning",
+        )
+
+    @work(exclusive=True, group="step", exit_on_error=False)
+    async def verify_again(self) -> None:
+        self.clear_error()
+        await self._verify()
+
+    @on(Button.Pressed, "#cred-verify")
+    def _verify_pressed(self) -> None:
+        self.verify_again()
+
+    @on(Button.Pressed, "#cred-copy-id")
+    def _copy_id(self) -> None:
+        if self.state.credentials is not None:
+            self.app.copy_to_clipboard(self.state.credentials.client_id)
+            self.wizard.announce("client_id copied")
+
+    @on(Button.Pressed, "#cred-next")
+    def _next(self) -> None:
+        self.finish()

@@ -1,0 +1,148 @@
+"""Step 6 · Send to Upflow: email domains, expiry, burn after reading, the one-time link
+(copy-safe), the link-preview warning, and the receipt."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Label, Select, Static
+
+from okta_wizard.errors import UsageError
+from okta_wizard.secret import Secret
+from okta_wizard.tui.screens.base import StepPane
+from okta_wizard.tui.widgets.secret_view import SecretView
+
+EXPIRIES = ("10min", "1hour", "1day", "1week", "1month")
+DEFAULT_EXPIRE = "1week"
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def parse_domains(text: str) -> tuple[str, ...]:
+    """ "acme.com, acme.fr" -> ("acme.com", "acme.fr"); raises UsageError naming a bad one."""
+    domains = tuple(d.strip().lower().removeprefix("@") for d in re.split(r"[,\s]+", text) if d)
+    if not domains:
+        raise UsageError(
+            "No email domain given.",
+            remedy="Type your users' email domain, such as acme.com (comma-separated for more).",
+        )
+    for domain in domains:
+        if not _DOMAIN.match(domain):
+            raise UsageError(
+                f"“{domain}” is not an email domain.", remedy="Type a domain such as acme.com."
+            )
+    return domains
+
+
+class HandoffPane(StepPane):
+    STEP = 6
+    INTRO = (
+        "Upflow receives client_id, client_secret, issuer and your email domain through a "
+        "one-time link, encrypted on this machine (the key is only in the link)."
+    )
+
+    def compose_body(self) -> ComposeResult:
+        yield Label("Your users' email domain(s)")
+        yield Input(placeholder="acme.com", id="handoff-domains")
+        yield Label("Link expiry")
+        yield Select(
+            [(e, e) for e in EXPIRIES], value=DEFAULT_EXPIRE, allow_blank=False, id="handoff-expire"
+        )
+        yield Static("◉ Burn after reading: the link works once, then is deleted.", classes="dim")
+        yield Static("Server: ", id="handoff-server", classes="dim")
+        with Horizontal(classes="buttons"):
+            yield Button("Create one-time link", id="handoff-create", variant="primary")
+            yield Button("Finish", id="handoff-finish", disabled=True)
+        yield SecretView(
+            "One-time link",
+            Secret(""),
+            show_fingerprint=False,
+            reveal_seconds=self.wizard.config.reveal_seconds,
+            clear_after=self.wizard.config.clear_after,
+            id="handoff-link",
+        )
+        yield Static("", id="handoff-warning", classes="note")
+        yield Static("", id="handoff-receipt")
+
+    def on_mount(self) -> None:
+        self.query_one("#handoff-link", SecretView).display = False
+        self.query_one("#handoff-server", Static).update(
+            f"Server: {escape(self.wizard.config.secrets_url)}"
+        )
+
+    def on_enter(self) -> None:
+        domains = self.query_one("#handoff-domains", Input)
+        if not domains.value and self.state.admin_email_domain:
+            domains.value = self.state.admin_email_domain
+
+    def focus_first(self) -> None:
+        self.query_one("#handoff-domains", Input).focus()
+
+    @on(Input.Submitted, "#handoff-domains")
+    @on(Button.Pressed, "#handoff-create")
+    def _create_pressed(self) -> None:
+        if self.state.link is None:
+            self.create_link()
+
+    @on(Button.Pressed, "#handoff-finish")
+    def _finish(self) -> None:
+        self.finish()
+
+    @work(exclusive=True, group="step", exit_on_error=False)
+    async def create_link(self) -> None:
+        from okta_wizard.handoff.warnings import LINK_PREVIEW_WARNING
+        from okta_wizard.setup.steps import ApplyOutcome, send_link
+
+        self.clear_error()
+        domains = parse_domains(self.query_one("#handoff-domains", Input).value)
+        expire = str(self.query_one("#handoff-expire", Select).value)
+        state = self.state
+        if state.connect is None or state.app is None or state.credentials is None:
+            raise UsageError("Steps 1, 3 and 5 must be done first.", remedy="Go back to them.")
+        setup = self.wizard.session.require()
+        outcome = ApplyOutcome(
+            connect=state.connect,
+            app=state.app,
+            groups=state.assigned,
+            credentials=state.credentials,
+            checks=state.checks,
+        )
+        self.show_progress(f"Encrypting here and posting to {self.wizard.config.secrets_url}…")
+        button = self.query_one("#handoff-create", Button)
+        button.loading = True
+        try:
+            await send_link(
+                setup,
+                outcome,
+                server_url=self.wizard.config.secrets_url,
+                email_domains=domains,
+                expire=expire,
+            )
+        finally:
+            button.loading = False
+        self.show_progress("")
+        link = outcome.link_url
+        assert isinstance(link, Secret)
+        state.link = link
+        view = self.query_one("#handoff-link", SecretView)
+        view.set_secret(link)
+        view.display = True
+        self.query_one("#handoff-warning", Static).update(f"⚠ {escape(LINK_PREVIEW_WARNING)}")
+        receipt = await asyncio.to_thread(self._read_receipt, setup.origin)
+        self.query_one("#handoff-receipt", Static).update(escape(receipt))
+        button.disabled = True
+        self.query_one("#handoff-finish", Button).disabled = False
+        view.focus()
+        self.wizard.announce("One-time link created. Press c to copy it, r to reveal it.")
+
+    @staticmethod
+    def _read_receipt(origin: str) -> str:
+        from okta_wizard.handoff.receipt import read_receipt, render_receipt
+        from okta_wizard.setup.journal import receipt_path
+
+        receipt = read_receipt(receipt_path(origin))
+        return render_receipt(receipt) if receipt else "(no receipt was written)"

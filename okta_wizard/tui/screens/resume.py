@@ -1,0 +1,78 @@
+"""At start, when saved progress exists: each saved setup (org, step reached, when), and
+continue, start over, or forget. Continuing reconciles with Okta in the steps themselves."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from okta_wizard.setup.engine import STEP_TITLES, SavedSetup
+
+
+def saved_line(saved: SavedSetup) -> str:
+    step = min(max(saved.step_reached, 1), 6)
+    failed = [n for n, s in sorted(saved.steps.items()) if s == "failed"]
+    status = f" · step {failed[0]} failed" if failed else ""
+    return (
+        f"{saved.org_url} · “{saved.label}” · reached step {step} ({STEP_TITLES[step]})"
+        f"{status} · saved {saved.updated_at}"
+    )
+
+
+class ResumeScreen(Screen[tuple[str, SavedSetup | None]]):
+    """Dismisses with ("continue", saved), ("new", None) or ("forget", saved)."""
+
+    BINDINGS = [
+        ("enter", "choose('continue')", "Continue"),
+        ("n", "choose('new')", "Start a new setup"),
+        ("f", "choose('forget')", "Forget"),
+    ]
+
+    def __init__(self, saved: list[SavedSetup]) -> None:
+        super().__init__(id="resume")
+        self.saved = saved
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="resume-box"):
+            yield Static("Saved progress found", classes="step-title")
+            yield Static(
+                "okta-wizard remembers where a setup stopped (never a secret). Continue one: each "
+                "step is checked against Okta again, and no second app is ever made.",
+                classes="step-intro",
+            )
+            yield OptionList(
+                *(Option(escape(saved_line(s)), id=str(i)) for i, s in enumerate(self.saved)),
+                id="resume-list",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Continue (enter)", id="resume-continue", variant="primary")
+                yield Button("Start a new setup (n)", id="resume-new")
+                yield Button("Forget (f)", id="resume-forget", variant="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        options = self.query_one("#resume-list", OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def selected(self) -> SavedSetup | None:
+        index = self.query_one("#resume-list", OptionList).highlighted
+        return self.saved[index] if index is not None and index < len(self.saved) else None
+
+    def action_choose(self, what: str) -> None:
+        self.dismiss((what, None if what == "new" else self.selected()))
+
+    @on(OptionList.OptionSelected, "#resume-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_choose("continue")
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_choose((event.button.id or "resume-new").removeprefix("resume-"))

@@ -1,0 +1,151 @@
+"""Step 3 · New Web App Integration settings: prefilled from the guide, validated as edited;
+creating the app shows progress and confirms the secret is in the keyring."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Label, Static
+
+from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI
+from okta_wizard.tui.screens.base import StepPane
+
+
+def redirect_problem(value: str, expected: str) -> str:
+    """Empty when the URI is what Upflow expects; else what is wrong, in words."""
+    text = value.strip()
+    if text == expected:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme != "https" or not parts.hostname:
+        return "must be an https:// URL"
+    return f"Upflow only accepts {expected}"
+
+
+def label_problem(value: str) -> str:
+    text = value.strip()
+    if not text:
+        return "the app needs a name"
+    if len(text) > 100:
+        return "at most 100 characters"
+    return ""
+
+
+class SettingsPane(StepPane):
+    STEP = 3
+    INTRO = "The values of Upflow's guide. Only the name may differ; the redirect URIs must match."
+
+    def compose_body(self) -> ComposeResult:
+        yield Label("App integration name")
+        yield Input(id="app-label")
+        yield Static("", id="app-label-hint", classes="hint")
+        yield Label("Grant type")
+        yield Static("◉ Authorization Code   [dim](only; no implicit, no refresh token)[/dim]")
+        yield Label("Sign-in redirect URI")
+        yield Input(SIGN_IN_REDIRECT_URI, id="sign-in-uri")
+        yield Static("", id="sign-in-uri-hint", classes="hint")
+        yield Label("Sign-out redirect URI")
+        yield Input(SIGN_OUT_REDIRECT_URI, id="sign-out-uri")
+        yield Static("", id="sign-out-uri-hint", classes="hint")
+        yield Static(
+            "Client authentication: client secret (basic) · PKCE not required", classes="dim"
+        )
+        with Horizontal(classes="buttons"):
+            yield Button("Create app", id="settings-create", variant="primary")
+            yield Button("Continue ▶", id="settings-next", disabled=True)
+        yield Static("", id="settings-result")
+
+    def on_mount(self) -> None:
+        self.query_one("#app-label", Input).value = self.state.label
+
+    def on_enter(self) -> None:
+        create = self.query_one("#settings-create", Button)
+        create.label = "Reuse app" if self.state.existing else "Create app"
+        if self.state.existing:
+            self.query_one("#app-label", Input).disabled = True
+
+    def focus_first(self) -> None:
+        if self.state.app is None:
+            self.query_one("#settings-create", Button).focus()
+        else:
+            self.query_one("#settings-next", Button).focus()
+
+    def problems(self) -> dict[str, str]:
+        found = {
+            "app-label": label_problem(self.query_one("#app-label", Input).value),
+            "sign-in-uri": redirect_problem(
+                self.query_one("#sign-in-uri", Input).value, SIGN_IN_REDIRECT_URI
+            ),
+            "sign-out-uri": redirect_problem(
+                self.query_one("#sign-out-uri", Input).value, SIGN_OUT_REDIRECT_URI
+            ),
+        }
+        return {k: v for k, v in found.items() if v}
+
+    @on(Input.Changed)
+    def _validate(self, event: Input.Changed) -> None:
+        problems = self.problems()
+        for field in ("app-label", "sign-in-uri", "sign-out-uri"):
+            hint = self.query_one(f"#{field}-hint", Static)
+            hint.update(f"✘ {escape(problems[field])}" if field in problems else "")
+            hint.set_class(field in problems, "error")
+        self.query_one("#settings-create", Button).disabled = bool(problems) or (
+            self.state.app is not None
+        )
+
+    @on(Button.Pressed, "#settings-create")
+    def _create_pressed(self) -> None:
+        self.create_app()
+
+    @on(Button.Pressed, "#settings-next")
+    def _next(self) -> None:
+        self.finish()
+
+    @work(exclusive=True, group="step", exit_on_error=False)
+    async def create_app(self) -> None:
+        self.clear_error()
+        if self.problems():
+            self.wizard.announce("Fix the fields marked ✘ first.", severity="warning")
+            return
+        session = self.wizard.session
+        label = self.query_one("#app-label", Input).value.strip()
+        if label != self.state.label and self.state.existing is None:
+            self.state.label = label
+            session.relabel(label)
+        creating = "Reusing" if self.state.existing else "Creating"
+        self.show_progress(f"{creating} “{label}” in Okta…")
+        button = self.query_one("#settings-create", Button)
+        button.loading = True
+        try:
+            report = await session.require().create_or_reuse(repair=self.state.repair)
+        finally:
+            button.loading = False
+        self.show_progress("")
+        self.state.app = report
+        verb = "Created" if report.created else "Reusing"
+        repaired = (
+            "; repaired " + ", ".join(escape(d.field) for d in report.repaired)
+            if report.repaired
+            else ""
+        )
+        where = {
+            "created": "returned by Okta on creation",
+            "keyring": "already in the keyring",
+            "okta": "read back from Okta",
+            "new": "a new secret made in Okta",
+        }[report.secret_source]
+        self.query_one("#settings-result", Static).update(
+            f"[b green]✔[/] {verb} “{escape(report.app.label)}” · client_id "
+            f"{escape(report.app.client_id)}{repaired}\n"
+            f"[b green]✔[/] Client secret ({where}) is stored in the keyring: "
+            f"{escape(report.keyring_backend)}"
+        )
+        button.disabled = True
+        next_button = self.query_one("#settings-next", Button)
+        next_button.disabled = False
+        next_button.focus()
+        self.wizard.announce(f"{verb} the app; the secret is in the keyring.")

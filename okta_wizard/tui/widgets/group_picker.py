@@ -1,0 +1,127 @@
+"""Group picker: searches Okta as the admin types (debounced, server-side, stale results dropped).
+
+Never lists every group: an org can hold 50,000. Each keystroke restarts one exclusive worker
+that waits DEBOUNCE_SECONDS, asks the engine, and shows the answer only if the text is unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from okta_wizard.okta.models import Group
+
+DEBOUNCE_SECONDS = 0.12
+SearchGroups = Callable[[str], Awaitable[list[Group]]]
+
+
+class GroupPicker(Vertical):
+    class ResultsShown(Message):
+        """Posted when results for `text` are on screen; `elapsed` since its last keystroke."""
+
+        def __init__(self, text: str, count: int, elapsed: float) -> None:
+            super().__init__()
+            self.text = text
+            self.count = count
+            self.elapsed = elapsed
+
+    class SelectionChanged(Message):
+        def __init__(self, names: tuple[str, ...]) -> None:
+            super().__init__()
+            self.names = names
+
+    def __init__(self, search: SearchGroups | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.search = search
+        self.selected: dict[str, Group] = {}
+        self._results: list[Group] = []
+        self._last_keystroke = 0.0
+        self._status_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Type part of a group name…", id="group-search")
+        yield Static("Type to search your Okta groups.", id="group-status")
+        yield OptionList(id="group-results")
+        yield Static("Selected: none", id="group-selected")
+
+    @on(Input.Changed, "#group-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._last_keystroke = time.perf_counter()
+        self.run_search(event.value.strip())
+
+    @work(exclusive=True, group="group-search", exit_on_error=False)
+    async def run_search(self, text: str) -> None:
+        await asyncio.sleep(DEBOUNCE_SECONDS)
+        status = self.query_one("#group-status", Static)
+        if not text:
+            self._show([], "Type to search your Okta groups.", text)
+            return
+        if self.search is None:
+            return
+        status.update(f"Searching Okta for “{text}”…")
+        try:
+            groups = await self.search(text)
+        except Exception as exc:  # shown in place; the admin can type again
+            status.update(f"Search failed: {getattr(exc, 'message', exc)}")
+            status.add_class("error")
+            return
+        if self.query_one("#group-search", Input).value.strip() != text:
+            return  # stale: the admin typed on while Okta answered
+        if groups:
+            exact = any(g.name.lower() == text.lower() for g in groups)
+            note = "" if exact else f" (no group is named exactly “{text}”)"
+            message = f"{len(groups)} group(s) match “{text}”{note}. Enter adds one."
+        else:
+            message = f"No group in Okta matches “{text}”. Check the name in the Admin Console."
+        self._show(groups, message, text)
+
+    def _show(self, groups: list[Group], message: str, text: str) -> None:
+        status = self.query_one("#group-status", Static)
+        status.remove_class("error")
+        status.update(message)
+        self._status_text = message
+        self._results = groups
+        results = self.query_one("#group-results", OptionList)
+        results.clear_options()
+        for group in groups:
+            mark = "✔ " if group.name in self.selected else "  "
+            kind = "" if group.type == "OKTA_GROUP" else f"  ({group.type})"
+            desc = f" — {group.description}" if group.description else ""
+            results.add_option(Option(f"{mark}{group.name}{kind}{desc}", id=group.id))
+        elapsed = time.perf_counter() - self._last_keystroke
+        self.post_message(self.ResultsShown(text, len(groups), elapsed))
+
+    @on(Input.Submitted, "#group-search")
+    def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._results:
+            self.toggle(self._results[0])
+
+    @on(OptionList.OptionSelected, "#group-results")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        group = next((g for g in self._results if g.id == event.option.id), None)
+        if group is not None:
+            self.toggle(group)
+
+    def toggle(self, group: Group) -> None:
+        if group.name in self.selected:
+            del self.selected[group.name]
+        else:
+            self.selected[group.name] = group
+        names = tuple(sorted(self.selected))
+        self.query_one("#group-selected", Static).update(
+            "Selected: " + (", ".join(names) if names else "none")
+        )
+        text = self.query_one("#group-search", Input).value.strip()
+        self._show(self._results, self._status_text, text)
+        self.post_message(self.SelectionChanged(names))

@@ -1,0 +1,73 @@
+"""Drive the wizard the way an admin does: press buttons, wait for the engine, read the screen."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from textual.pilot import Pilot
+from textual.widgets import Button, Static
+
+from okta_wizard.tui.app import WizardApp
+from okta_wizard.tui.screens.wizard import WizardScreen
+
+
+def screen_of(app: WizardApp) -> WizardScreen:
+    return app.wizard_screen()
+
+
+def text_of(app: WizardApp, selector: str) -> str:
+    return str(screen_of(app).query_one(selector, Static).render())
+
+
+async def settle(pilot: Pilot[int], timeout: float = 20.0) -> None:
+    """Wait until no worker runs (the engine answered) and the screen has repainted."""
+    deadline = time.monotonic() + timeout
+    await pilot.pause()
+    while any(w.is_running for w in pilot.app.workers) and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def press_button(pilot: Pilot[int], button_id: str) -> None:
+    app = pilot.app
+    assert isinstance(app, WizardApp)
+    button = screen_of(app).query_one(f"#{button_id}", Button)
+    assert not button.disabled, f"#{button_id} is disabled"
+    button.press()
+    await settle(pilot)
+
+
+async def wait_for(pilot: Pilot[int], predicate: object, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate() and time.monotonic() < deadline:  # type: ignore[operator]
+        await asyncio.sleep(0.02)
+        await pilot.pause()
+    assert predicate(), "condition not met in time"  # type: ignore[operator]
+
+
+async def walk_to(pilot: Pilot[int], step: int) -> None:
+    """Happy path from step 1 up to (and showing) `step`."""
+    app = pilot.app
+    assert isinstance(app, WizardApp)
+    await settle(pilot)
+    if step == 1:
+        return
+    await press_button(pilot, "connect-check")
+    await press_button(pilot, "connect-next")
+    await settle(pilot)
+    if step == 2:
+        return
+    await press_button(pilot, "integration-next")
+    await press_button(pilot, "settings-create")
+    await press_button(pilot, "settings-next")
+    if step == 4:
+        return
+    await press_button(pilot, "assign-apply")
+    await press_button(pilot, "assign-next")
+    await settle(pilot)
+    if step == 5:
+        return
+    await press_button(pilot, "cred-next")
+    await settle(pilot)
