@@ -56,7 +56,8 @@ async def run_apply(
 ) -> ApplyOutcome:
     report = await setup.connect()  # step 1: nothing changes before this passes
     report.raise_if_refused()
-    await asyncio.to_thread(setup.vault.ensure_usable)
+    # A locked keyring fails only on write: find out before an app exists.
+    await asyncio.to_thread(setup.vault.probe)
     existing = await setup.find_existing()  # step 2
     field_drift = tuple(d for d in existing.drift if d.field != "status") if existing else ()
     repair = bool(field_drift) and confirm_repair(field_drift)
