@@ -46,7 +46,7 @@ def test_json_output_is_one_object_without_the_secret(org: Org, capsys: Cap) -> 
     assert data["groups"] == [{"id": org.group_id("Everyone"), "name": "Everyone"}]
     assert data["secret"]["stored_in"].endswith("SecretService.Keyring")
     assert data["steps"]["3"]["state"] == "done"
-    assert find_leaks(org.secret_values() + [TEST_TOKEN], texts=[out]) == []
+    assert find_leaks([*org.secret_values(), TEST_TOKEN], texts=[out]) == []
 
 
 def test_plan_sends_no_change_and_lists_what_apply_would_do(org: Org, capsys: Cap) -> None:
@@ -64,7 +64,7 @@ def test_plan_sends_no_change_and_lists_what_apply_would_do(org: Org, capsys: Ca
 
 
 def test_unknown_group_is_an_input_error_with_close_matches(org: Org, capsys: Cap) -> None:
-    code, out, err = org.run(capsys, "apply", "--group", "Finanse")
+    code, _out, err = org.run(capsys, "apply", "--group", "Finanse")
     assert code == ExitCode.USAGE
     assert "Finanse" in err and "Finance" in err and "exact" in err
     assert not org.apps(), "nothing created"
