@@ -2,7 +2,7 @@
 
 Handlers run on the server's event loop and never await while they change the org, so each
 change is atomic; they hold `org.lock` so a test thread reading `sb.org` sees whole changes.
-A handler that changed state sets `request["mutated"] = True` (the call log reports it).
+A handler that changed state sets `request[MUTATED] = True` (the call log reports it).
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from okta_wizard.sandbox.org import (
 from okta_wizard.sandbox.state import SandboxState
 
 STATE_KEY = web.AppKey("sandbox_state", SandboxState)
-ODD_FIELDS: dict[str, Any] = {
+MUTATED = web.RequestKey("mutated", bool)  # the handler changed the org (for the call log)
+ODD_FIELDS = web.RequestKey("odd_fields", bool)  # fault: add fields the SDK does not know
+ODD_APP_FIELDS: dict[str, Any] = {
     # A feature value newer than the SDK's enum (okta-sdk-python issue #574) and a new object.
     "features": ["AUTO_CONFIRM_IMPORTS"],
     "expressConfiguration": {"enabledFeatures": ["SSO"], "futureFlag": True},
@@ -135,8 +137,8 @@ def _add_links(request: web.Request, resp: web.Response, next_after: str | None)
 
 
 def _odd(request: web.Request, body: dict[str, Any]) -> dict[str, Any]:
-    if request.get("odd_fields"):
-        body.update(json.loads(json.dumps(ODD_FIELDS)))
+    if request.get(ODD_FIELDS):
+        body.update(json.loads(json.dumps(ODD_APP_FIELDS)))
     return body
 
 
@@ -372,7 +374,7 @@ async def create_app(request: web.Request) -> web.Response:
                 secret.value = given
             app.secrets.append(secret)
         org.add_app(app)
-        request["mutated"] = True
+        request[MUTATED] = True
         first = app.secrets[0].value if app.secrets else None
         return json_response(_odd(request, shapes.app_body(_base(request), app, with_secret=first)))
 
@@ -417,7 +419,7 @@ async def replace_app(request: web.Request) -> web.Response:
             app.oauth_credentials, app.oauth_settings = _stored_oauth(app.id, creds, settings)
         app.label = label
         app.last_updated = ids.now_iso()
-        request["mutated"] = True
+        request[MUTATED] = True
         active = app.active_secrets()
         shown = active[-1].value if active else None
         return json_response(_odd(request, shapes.app_body(_base(request), app, with_secret=shown)))
@@ -434,7 +436,7 @@ async def delete_app(request: web.Request) -> web.Response:
                 "The application must be deactivated before deletion.",
             )  # fmt: skip
         del org.apps[app.id]
-        request["mutated"] = True
+        request[MUTATED] = True
     return web.Response(status=204)
 
 
@@ -446,7 +448,7 @@ async def _set_app_status(request: web.Request, status: str) -> web.Response:
         if app.status != status:
             app.status = status
             app.last_updated = ids.now_iso()
-            request["mutated"] = True
+            request[MUTATED] = True
     return json_response({})
 
 
@@ -509,7 +511,7 @@ async def assign_app_group(request: web.Request) -> web.Response:
             if not isinstance(priority, int):
                 priority = len(app.assignments)
             app.assignments[group.id] = Assignment(group.id, priority, ids.now_iso())
-            request["mutated"] = True
+            request[MUTATED] = True
         return json_response(shapes.assignment_body(_base(request), app, group.id))
 
 
@@ -522,7 +524,7 @@ async def unassign_app_group(request: web.Request) -> web.Response:
         if gid not in app.assignments:
             raise not_found(gid, "ApplicationGroupAssignment")
         del app.assignments[gid]
-        request["mutated"] = True
+        request[MUTATED] = True
     return web.Response(status=204)
 
 
@@ -568,7 +570,7 @@ async def create_secret(request: web.Request) -> web.Response:
         if body.get("status") == "INACTIVE":
             secret.status = "INACTIVE"
         app.secrets.append(secret)
-        request["mutated"] = True
+        request[MUTATED] = True
         return json_response(shapes.secret_body(_base(request), app, secret), 201)
 
 
@@ -595,7 +597,7 @@ async def _set_secret_status(request: web.Request, status: str) -> web.Response:
         if secret.status != status:
             secret.status = status
             secret.last_updated = ids.now_iso()
-            request["mutated"] = True
+            request[MUTATED] = True
         return json_response(shapes.secret_body(_base(request), app, secret))
 
 
@@ -619,7 +621,7 @@ async def delete_secret(request: web.Request) -> web.Response:
                 "Cannot delete an active client secret. Deactivate it first.",
             )  # fmt: skip
         app.secrets.remove(secret)
-        request["mutated"] = True
+        request[MUTATED] = True
     return web.Response(status=204)
 
 

@@ -34,6 +34,8 @@ from okta_wizard.sandbox.faults import Fault, FaultSet
 from okta_wizard.sandbox.org import SandboxOrg, load_seed
 from okta_wizard.sandbox.privatebin import add_privatebin_routes
 from okta_wizard.sandbox.routes import (
+    MUTATED,
+    ODD_FIELDS,
     STATE_KEY,
     OktaHTTPError,
     add_okta_routes,
@@ -116,7 +118,7 @@ async def okta_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if route.startswith(CONTROL_PREFIX):
         return await handler(request)
     key = f"{request.method} {route}"
-    request["mutated"] = False
+    request[MUTATED] = False
     status = 0
     try:
         resp = await _answer(request, handler, state, key)
@@ -126,7 +128,7 @@ async def okta_middleware(request: web.Request, handler: Handler) -> web.StreamR
         # The one-time-link endpoint's query may carry a delete token: never logged.
         query = request.query_string if _is_okta_route(request.path) else ""
         state.calls.append(
-            Call(request.method, route, request.path, query, bool(request["mutated"]), status)
+            Call(request.method, route, request.path, query, request[MUTATED], status)
         )
 
 
@@ -142,7 +144,7 @@ async def _answer(
         raise asyncio.CancelledError  # aiohttp ends the request quietly
     okta = _is_okta_route(request.path)
     rate = state.rate.take(key) if okta else (0, 0, 0, True)
-    request["odd_fields"] = any(f.odd_fields for f in faults)
+    request[ODD_FIELDS] = any(f.odd_fields for f in faults)
     errors = [f for f in faults if f.status]
     try:
         if errors:
@@ -273,9 +275,11 @@ class RunningSandbox:
         self._loop.close()
 
     async def _serve(self) -> None:
-        runner = web.AppRunner(build_app(self._state), access_log=None, handle_signals=False)
+        runner = web.AppRunner(
+            build_app(self._state), access_log=None, handle_signals=False, shutdown_timeout=0.5
+        )
         await runner.setup()
-        site = web.TCPSite(runner, self._host, self._requested_port, shutdown_timeout=0.5)
+        site = web.TCPSite(runner, self._host, self._requested_port)
         await site.start()
         self._runner = runner
         sockets = getattr(site._server, "sockets", None) or []
