@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from okta_wizard.sandbox.server import RunningSandbox
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +32,29 @@ def secret_service() -> None:
 
     backend = keyring.get_keyring()
     assert type(backend).__module__ == "keyring.backends.SecretService", backend
+
+
+# ---------------------------------------------------------------- the sandbox Okta org
+@pytest.fixture
+def sandbox() -> Iterator[RunningSandbox]:
+    """A fresh sandbox org for one test: real HTTP on loopback, control API on, stopped after."""
+    from okta_wizard.sandbox.server import start_sandbox
+
+    sb = start_sandbox()
+    try:
+        yield sb
+    finally:
+        sb.stop()
+
+
+@pytest.fixture(scope="session")
+def sandbox_50k() -> Iterator[RunningSandbox]:
+    """One 50,000-group org shared by the session: read it, do not add faults or change it.
+    Rate limits are counted but not enforced, so search-heavy tests never hit a 429."""
+    from okta_wizard.sandbox.server import start_sandbox
+
+    sb = start_sandbox(groups=50_000, enforce_rate_limits=False)
+    try:
+        yield sb
+    finally:
+        sb.stop()
