@@ -195,6 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SPEC",
         help="inject a fault, e.g. 'POST /api/v1/apps=503' or 'GET /api/v1/groups=429@2'",
     )
+    p.add_argument(
+        "--control",
+        action="store_true",
+        help="enable the control API under /__sandbox/ (faults, call log, reset)",
+    )
 
     p = sub.add_parser("forget", help=COMMANDS["forget"])
     p.add_argument("--org-url", default=argparse.SUPPRESS, help="org URL (env OKTA_WIZARD_ORG_URL)")
