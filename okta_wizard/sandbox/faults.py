@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import re
 import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -107,6 +108,12 @@ class FaultSet:
             return [f for f in self._faults if f.matches(route_key) and f.count_call()]
 
 
+# WHAT (a status, or a word with an optional ":argument"), then @N, then xTIMES.
+_SPEC_TAIL = re.compile(
+    r"^(?P<what>\d{3}|[a-z-]+(?::[^@x]+)?)(?:@(?P<nth>\d+))?(?:x(?P<times>\d+))?$"
+)
+
+
 def parse_fault_spec(spec: str) -> dict[str, Any]:
     """Command-line form: `ROUTE=WHAT[@N][xTIMES]`, WHAT = a status, `drop`, `drop-after`,
     `latency:0.5`, `odd` or `kill:PID`. E.g. 'POST /api/v1/apps=503', 'GET /api/v1/groups=429@2',
@@ -116,12 +123,14 @@ def parse_fault_spec(spec: str) -> dict[str, Any]:
     if not sep or not route or not what:
         raise ValueError(f"fault '{spec}': expected ROUTE=WHAT, e.g. 'POST /api/v1/apps=503'")
     kwargs: dict[str, Any] = {"route": route}
-    if "x" in what.split("@")[-1] and not what.startswith(("latency:", "kill:")):
-        what, _, times = what.rpartition("x")
-        kwargs["times"] = _int(spec, times)
-    if "@" in what:
-        what, _, nth = what.partition("@")
-        kwargs["nth"] = _int(spec, nth)
+    m = _SPEC_TAIL.match(what)
+    if m is None:
+        raise ValueError(f"fault '{spec}': unknown kind '{what}'")
+    what = m.group("what")
+    if m.group("nth"):
+        kwargs["nth"] = int(m.group("nth"))
+    if m.group("times"):
+        kwargs["times"] = int(m.group("times"))
     if what.isdigit():
         kwargs["status"] = int(what)
     elif what in ("drop", "drop-before"):
@@ -136,7 +145,10 @@ def parse_fault_spec(spec: str) -> dict[str, Any]:
         kwargs["kill_pid"] = _int(spec, what.partition(":")[2])
     else:
         raise ValueError(f"fault '{spec}': unknown kind '{what}'")
-    Fault(**kwargs)  # validate now, so a bad spec fails before the server starts
+    try:
+        Fault(**kwargs)  # validate now, so a bad spec fails before the server starts
+    except ValueError as exc:
+        raise ValueError(f"fault '{spec}': {exc}") from None
     return kwargs
 
 
