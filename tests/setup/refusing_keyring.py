@@ -1,20 +1,19 @@
-"""A keyring backend that works for the preflight probe, then refuses to store the secret.
+"""A keyring that works for the preflight probe, then refuses to store the secret.
 
-Loaded by keyring itself through PYTHON_KEYRING_BACKEND in a subprocess: it stands for a
-keyring that fails at the worst moment (locked between the probe and the write, or full).
+It stands for a keyring that fails at the worst moment (locked between the probe and the
+write, or full). Not a KeyringBackend subclass (keyring registers every subclass as a
+candidate backend); `refusing_keyring_backend.py` wraps it for PYTHON_KEYRING_BACKEND.
 """
 
 from __future__ import annotations
 
-from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
 
-class RefusingKeyring(KeyringBackend):  # type: ignore[misc]
+class RefusingKeyring:
     priority = 5  # looks as secure as the Secret Service
 
     def __init__(self) -> None:
-        super().__init__()
         self._probe: dict[str, str] = {}
 
     def set_password(self, service: str, username: str, password: str) -> None:

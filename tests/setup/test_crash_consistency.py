@@ -107,7 +107,7 @@ def test_sigkill_after_a_call_then_rerun_converges(org: Org, route: str, nth: in
 def test_keyring_refuses_the_secret_after_create(org: Org) -> None:
     """Exit 6, the secret not printed (non-interactive), the app id kept; the rerun recovers."""
     proc = _apply_subprocess(
-        org, PYTHON_KEYRING_BACKEND="tests.setup.refusing_keyring.RefusingKeyring"
+        org, PYTHON_KEYRING_BACKEND="tests.setup.refusing_keyring_backend.RefusingKeyringBackend"
     )
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == ExitCode.NO_KEYRING, err

@@ -10,7 +10,6 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from okta_wizard.errors import ExitCode, KeyringUnavailable
 from okta_wizard.secret import Secret
@@ -20,13 +19,12 @@ ORG = "https://acme.okta.com"
 VALUE = "Zq9-client-secret-value-for-the-vault-test-0123456789abcdefghijkl"
 
 
-class PlaintextFileKeyring(KeyringBackend):  # type: ignore[misc]
+class PlaintextFileKeyring:
     """Like keyrings.alt's PlaintextKeyring: priority 0.5, writes values to a file."""
 
     priority = 0.5
 
     def __init__(self, path: Path) -> None:
-        super().__init__()
         self.path = path
 
     def set_password(self, service: str, username: str, password: str) -> None:
@@ -105,11 +103,10 @@ def test_no_keyring_at_all_is_refused_even_with_insecure_storage(backend: str) -
     assert out.stdout.split("\n")[:2] == ["REFUSED 6 True", "REFUSED 6 True"], out.stderr
 
 
-class RaisingBackend(KeyringBackend):  # type: ignore[misc]
+class RaisingBackend:
     priority = 5
 
     def __init__(self, error: Exception) -> None:
-        super().__init__()
         self.error = error
 
     def set_password(self, *args: Any) -> None:
