@@ -31,6 +31,12 @@ from okta_wizard.sandbox import ids
 from okta_wizard.sandbox.control import PREFIX as CONTROL_PREFIX
 from okta_wizard.sandbox.control import add_control_routes
 from okta_wizard.sandbox.faults import Fault, FaultSet
+from okta_wizard.sandbox.oauth import (
+    OAuthRegistry,
+    add_oauth_routes,
+    authenticate_request,
+    uses_oauth,
+)
 from okta_wizard.sandbox.org import SandboxOrg, load_seed
 from okta_wizard.sandbox.privatebin import add_privatebin_routes
 from okta_wizard.sandbox.routes import (
@@ -97,6 +103,21 @@ def _token_ok(header: str, token: str) -> bool:
     return hmac.compare_digest(given.encode(), token.encode())
 
 
+def _refused_credential(
+    request: web.Request, state: SandboxState, key: str
+) -> web.StreamResponse | None:
+    """None when the Management API call may proceed: an SSWS token, or a service app's
+    access token with the route's scope and an admin role (sandbox/oauth.py)."""
+    if not request.path.startswith("/api/v1/"):
+        return None
+    if uses_oauth(request):
+        result = authenticate_request(request, key, state.oauth)
+        return result if isinstance(result, web.StreamResponse) else None
+    if not _token_ok(request.headers.get("Authorization", ""), state.token):
+        raise OktaHTTPError(401, "E0000011", "Invalid token provided")
+    return None
+
+
 def _fault_error(fault: Fault, route_key: str) -> OktaHTTPError:
     status = fault.status or 500
     if status == 400 and route_key == "POST /api/v1/apps" and not fault.error_code:
@@ -149,13 +170,13 @@ async def _answer(
     try:
         if errors:
             raise _fault_error(errors[0], key)
-        if request.path.startswith("/api/v1/") and not _token_ok(
-            request.headers.get("Authorization", ""), state.token
-        ):
-            raise OktaHTTPError(401, "E0000011", "Invalid token provided")
-        if not rate[3]:
+        refused = _refused_credential(request, state, key)
+        if refused is not None:
+            resp = refused
+        elif not rate[3]:
             raise OktaHTTPError(429, "E0000047", _STATUS_ERRORS[429][1])
-        resp = await handler(request)
+        else:
+            resp = await handler(request)
     except OktaHTTPError as exc:
         resp = json_response(exc.body, exc.status)
         if exc.status == 429:
@@ -193,6 +214,7 @@ def build_app(state: SandboxState) -> web.Application:
     if state.control:
         add_control_routes(app)
     add_privatebin_routes(app, SECRETS_PREFIX)
+    add_oauth_routes(app, state.oauth)
     add_okta_routes(app)
     return app
 
@@ -223,6 +245,11 @@ class RunningSandbox:
     @property
     def token(self) -> str:
         return self._state.token
+
+    @property
+    def oauth(self) -> OAuthRegistry:
+        """Service apps for OAuth 2.0 sign-in: `sb.oauth.register_generated(...)`."""
+        return self._state.oauth
 
     @property
     def org(self) -> SandboxOrg:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from okta_wizard.sandbox.faults import FaultSet
+from okta_wizard.sandbox.oauth import OAuthRegistry
 from okta_wizard.sandbox.org import SandboxOrg, build_org
 
 # Per-minute limits per route, from the recordings (2026 dev org: app creation 10/min; 2020
@@ -91,6 +92,7 @@ class SandboxState:
         self._seed = seed
         self.org: SandboxOrg = build_org(groups, seed)
         self.faults = FaultSet()
+        self.oauth = OAuthRegistry()  # service apps that may sign in with OAuth 2.0
         self.calls: list[Call] = []
         self.latency = 0.0  # seconds added to every call (control API)
         self.base_url = ""  # set once the server listens
