@@ -117,7 +117,7 @@ class Gateway:
             return parse.user_actor_from_json(response.json())
         await self._can("GET", "/api/v1/apps", {"limit": 1}, "sign in as the service app")
         client_id = self.credential.client_id
-        return Actor(id=client_id, kind="service_app", display_name=client_id)
+        return Actor(id=client_id, kind="service_app", display_name="OAuth service app")
 
     async def probe_permissions(self, actor: Actor) -> Permissions:
         """Read-only preflight: may it read apps and groups, and which admin roles does it hold."""

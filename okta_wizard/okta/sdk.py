@@ -12,6 +12,8 @@ What this module contains of the SDK's known faults (reference/okta-api.md, sect
 - a request timeout is always set (the SDK default is none);
 - its logger is disabled: at debug level it logs whole requests, Authorization header included;
 - its transport errors come back as values, which transport.py turns into clean errors.
+
+Service apps (OAuth 2.0) do not come here: see service_app.py.
 """
 
 from __future__ import annotations
@@ -62,16 +64,11 @@ def build_config(org_url: OrgUrl, credential: Credential, request_timeout: float
         "oauthTokenRenewalOffset": 5,
         "raiseException": False,
     }
-    if isinstance(credential, ApiToken):
-        client["authorizationMode"] = "SSWS"
-        client["token"] = credential.token.reveal()
-    else:
-        client["authorizationMode"] = "PrivateKey"
-        client["clientId"] = credential.client_id
-        client["scopes"] = list(credential.scopes)
-        client["privateKey"] = credential.private_key_path.read_text()
-        if credential.key_id:
-            client["kid"] = credential.key_id
+    if not isinstance(credential, ApiToken):
+        # Service apps sign in through service_app.py (ES256, DPoP, clear errors).
+        raise TypeError("the SDK executor is used with an API token only")
+    client["authorizationMode"] = "SSWS"
+    client["token"] = credential.token.reveal()
     plain_http_loopback = org_url.origin.startswith("http://") and org_url.is_loopback
     return {"client": client, "testing": {"testingDisableHttpsCheck": plain_http_loopback}}
 

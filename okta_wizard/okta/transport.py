@@ -12,13 +12,12 @@ Authorization header or a token.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from okta_wizard.okta.credentials import ApiToken, Credential
+from okta_wizard.okta.credentials import ApiToken, Credential, ServiceAppKey
 from okta_wizard.okta.errors import (
     ErrorKind,
     OktaError,
@@ -73,6 +72,7 @@ class Transport:
         self._executor: Any = None
         self._session: Any = None
         self._httpx: Any = None
+        self._service_auth: Any = None  # service_app.ServiceAppAuth, for a ServiceAppKey
         self._lock = asyncio.Lock()
 
     @property
@@ -86,6 +86,9 @@ class Transport:
         if self._httpx is not None:
             await self._httpx.aclose()
             self._httpx = None
+        if self._service_auth is not None:
+            await self._service_auth.aclose()
+            self._service_auth = None
         self._executor = None
 
     # -- the retry loop, shared by both clients
@@ -97,6 +100,7 @@ class Transport:
         needs: str,
         retry_server_errors: bool,
         accept: frozenset[int],
+        management: bool = False,
     ) -> RawResponse:
         budget = WaitBudget(self.max_wait)
         attempt = 0
@@ -128,6 +132,18 @@ class Transport:
                     budget.spend(delay)
                     await asyncio.sleep(delay)
                     continue
+            if management and self.oauth:
+                from okta_wizard.okta.service_app import management_error
+
+                raise management_error(
+                    status,
+                    outcome.json(),
+                    outcome.headers,
+                    client_id=getattr(self.credential, "client_id", ""),
+                    action=action,
+                    needs=needs,
+                    request_id=outcome.request_id,
+                )
             raise error_for_response(
                 status,
                 outcome.json(),
@@ -163,11 +179,41 @@ class Transport:
 
         async def send() -> RawResponse | TransportFailure:
             self.calls[key] += 1
+            if self.oauth:
+                return await self._send_as_service_app(method, path, body)
             return await self._send_sdk(method, path, body)
 
         return await self._with_retries(
-            send, action=action, needs=needs, retry_server_errors=retry, accept=accept
+            send,
+            action=action,
+            needs=needs,
+            retry_server_errors=retry,
+            accept=accept,
+            management=True,
         )
+
+    async def _send_as_service_app(
+        self, method: str, path: str, body: dict[str, Any] | None
+    ) -> RawResponse | TransportFailure:
+        """A service app's call: its access token (and DPoP proof) from `ServiceAppAuth`,
+        sent with httpx; resent when Okta rotates the DPoP nonce or drops the token."""
+        from okta_wizard.okta.service_app import MAX_NONCE_ROUNDS, ServiceAppAuth
+
+        assert isinstance(self.credential, ServiceAppKey)
+        if self._service_auth is None:
+            self._service_auth = ServiceAppAuth(
+                self.credential, self.org_url, request_timeout=self.request_timeout
+            )
+        url = self.org_url.origin + path
+        outcome: RawResponse | TransportFailure = TransportFailure("not sent")
+        for _ in range(MAX_NONCE_ROUNDS + 2):
+            headers = await self._service_auth.request_headers(method, url)
+            outcome = await self._send_httpx(method, url, None, None, None, body, headers)
+            if isinstance(outcome, TransportFailure):
+                return outcome
+            if not self._service_auth.should_resend(outcome.status, outcome.headers, outcome.text):
+                break
+        return outcome
 
     async def _ensure_executor(self) -> Any:
         async with self._lock:
@@ -200,31 +246,17 @@ class Transport:
         executor = await self._ensure_executor()
         from okta_wizard.okta.sdk import headers_of
 
-        auth_error: object = None
         try:
-            request, auth_error = await executor.create_request(
+            request, _ = await executor.create_request(
                 method, path, body=body, keep_empty_params=True
             )
-            if auth_error is None:
-                _, response, text, error = await executor.fire_request(request)
-                del request  # it holds the Authorization header
+            _, response, text, error = await executor.fire_request(request)
+            del request  # it holds the Authorization header
         except Exception as exc:  # the SDK leaks AttributeError & co on transport failures
             return TransportFailure(_describe(exc))
-        if auth_error is not None:
-            return self._oauth_failure(auth_error)
         if response is None:
             return TransportFailure(_describe(error))
         return RawResponse(int(response.status), headers_of(response), text or "")
-
-    def _oauth_failure(self, error: object) -> RawResponse | TransportFailure:
-        """The service app's token request failed (PrivateKey mode only)."""
-        status = getattr(error, "status", None)
-        if isinstance(status, int) and status in (400, 401):
-            summary = str(getattr(error, "error_summary", "") or "invalid_client")[:200]
-            return RawResponse(401, {}, json.dumps({"errorSummary": summary}))
-        if isinstance(status, int):
-            return RawResponse(status, {}, "")
-        return TransportFailure(_describe(error))
 
     # -- OIDC endpoints (discovery, introspection, org metadata), through httpx
     async def oidc(
@@ -260,6 +292,8 @@ class Transport:
         params: dict[str, str] | None,
         form: dict[str, str] | None,
         auth: tuple[str, str] | None,
+        json_body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> RawResponse | TransportFailure:
         import httpx
 
@@ -271,10 +305,12 @@ class Transport:
                 headers={"Accept": "application/json"},
             )
         try:
-            response = await self._httpx.request(method, url, params=params, data=form, auth=auth)
+            response = await self._httpx.request(
+                method, url, params=params, data=form, auth=auth, json=json_body, headers=headers
+            )
         except Exception as exc:  # httpx errors carry the request (and its auth header)
             return TransportFailure(_describe(exc))
-        headers: dict[str, list[str]] = {}
+        answer: dict[str, list[str]] = {}
         for name, value in response.headers.multi_items():
-            headers.setdefault(name.lower(), []).append(value)
-        return RawResponse(response.status_code, headers, response.text)
+            answer.setdefault(name.lower(), []).append(value)
+        return RawResponse(response.status_code, answer, response.text)
