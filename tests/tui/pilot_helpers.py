@@ -20,11 +20,12 @@ def text_of(app: WizardApp, selector: str) -> str:
     return str(screen_of(app).query_one(selector, Static).render())
 
 
-async def settle(pilot: Pilot[int], timeout: float = 20.0) -> None:
+async def settle(pilot: Pilot[int], within: float = 20.0) -> None:
     """Wait until no worker runs (the engine answered) and the screen has repainted."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     await pilot.pause()
-    while any(w.is_running for w in pilot.app.workers) and time.monotonic() < deadline:
+    # Polling on purpose: the workers belong to the app, there is no event to await.
+    while any(w.is_running for w in pilot.app.workers) and time.monotonic() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.02)
     await pilot.pause()
     await pilot.pause()
@@ -39,8 +40,8 @@ async def press_button(pilot: Pilot[int], button_id: str) -> None:
     await settle(pilot)
 
 
-async def wait_for(pilot: Pilot[int], predicate: object, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
+async def wait_for(pilot: Pilot[int], predicate: object, within: float = 20.0) -> None:
+    deadline = time.monotonic() + within
     while not predicate() and time.monotonic() < deadline:  # type: ignore[operator]
         await asyncio.sleep(0.02)
         await pilot.pause()
@@ -60,6 +61,8 @@ async def walk_to(pilot: Pilot[int], step: int) -> None:
     if step == 2:
         return
     await press_button(pilot, "integration-next")
+    if step == 3:
+        return
     await press_button(pilot, "settings-create")
     await press_button(pilot, "settings-next")
     if step == 4:

@@ -45,6 +45,7 @@ class GroupPicker(Vertical):
         self._results: list[Group] = []
         self._last_keystroke = 0.0
         self._status_text = ""
+        self.history: list[GroupPicker.ResultsShown] = []  # every result shown (tests, bench)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Type part of a group name…", id="group-search")
@@ -98,7 +99,9 @@ class GroupPicker(Vertical):
             desc = f" — {group.description}" if group.description else ""
             results.add_option(Option(f"{mark}{group.name}{kind}{desc}", id=group.id))
         elapsed = time.perf_counter() - self._last_keystroke
-        self.post_message(self.ResultsShown(text, len(groups), elapsed))
+        shown = self.ResultsShown(text, len(groups), elapsed)
+        self.history.append(shown)
+        self.post_message(shown)
 
     @on(Input.Submitted, "#group-search")
     def _submit(self, event: Input.Submitted) -> None:

@@ -61,6 +61,10 @@ class SecretView(Vertical, can_focus=True):
 
     def set_secret(self, secret: Secret) -> None:
         self._secret = secret
+        if self.show_fingerprint and self.is_mounted:
+            self.query_one(".secret-fingerprint", Static).update(
+                f"fingerprint {secret.fingerprint()}"
+            )
         self.action_hide()
 
     def action_reveal(self) -> None:
