@@ -342,6 +342,9 @@ def _stored_oauth(
     }
     if not stored_settings["post_logout_redirect_uris"]:
         del stored_settings["post_logout_redirect_uris"]
+    for optional in ("client_uri", "logo_uri"):
+        if isinstance(settings.get(optional), str):
+            stored_settings[optional] = settings[optional]
     return stored_creds, stored_settings
 
 
@@ -699,33 +702,39 @@ async def unknown_api_route(request: web.Request) -> web.Response:
     raise not_found(request.path, "Resource")
 
 
+APPS = "/api/v1/apps/{id}"
+SECRETS = APPS + "/credentials/secrets"
+# Every Okta route the sandbox serves: (method, route template, handler).
+OKTA_ROUTES: list[tuple[str, str, Any]] = [
+    ("GET", "/.well-known/okta-organization", well_known_org),
+    ("GET", "/.well-known/openid-configuration", openid_configuration),
+    ("POST", "/oauth2/v1/introspect", introspect),
+    ("GET", "/api/v1/org", get_org),
+    ("GET", "/api/v1/users/{id}", get_user),
+    ("GET", "/api/v1/users/{id}/roles", get_user_roles),
+    ("GET", "/api/v1/apps", list_apps),
+    ("POST", "/api/v1/apps", create_app),
+    ("GET", APPS, get_app),
+    ("PUT", APPS, replace_app),
+    ("DELETE", APPS, delete_app),
+    ("POST", APPS + "/lifecycle/activate", activate_app),
+    ("POST", APPS + "/lifecycle/deactivate", deactivate_app),
+    ("GET", APPS + "/groups", list_app_groups),
+    ("GET", APPS + "/groups/{gid}", get_app_group),
+    ("PUT", APPS + "/groups/{gid}", assign_app_group),
+    ("DELETE", APPS + "/groups/{gid}", unassign_app_group),
+    ("GET", SECRETS, list_secrets),
+    ("POST", SECRETS, create_secret),
+    ("GET", SECRETS + "/{sid}", get_secret),
+    ("DELETE", SECRETS + "/{sid}", delete_secret),
+    ("POST", SECRETS + "/{sid}/lifecycle/activate", activate_secret),
+    ("POST", SECRETS + "/{sid}/lifecycle/deactivate", deactivate_secret),
+    ("GET", "/api/v1/groups", list_groups),
+    ("GET", "/api/v1/groups/{gid}", get_group),
+]
+
+
 def add_okta_routes(app: web.Application) -> None:
-    r = app.router
-    r.add_get("/.well-known/okta-organization", well_known_org)
-    r.add_get("/.well-known/openid-configuration", openid_configuration)
-    r.add_post("/oauth2/v1/introspect", introspect)
-    r.add_get("/api/v1/org", get_org)
-    r.add_get("/api/v1/users/{id}", get_user)
-    r.add_get("/api/v1/users/{id}/roles", get_user_roles)
-    r.add_get("/api/v1/apps", list_apps)
-    r.add_post("/api/v1/apps", create_app)
-    r.add_get("/api/v1/apps/{id}", get_app)
-    r.add_put("/api/v1/apps/{id}", replace_app)
-    r.add_delete("/api/v1/apps/{id}", delete_app)
-    r.add_post("/api/v1/apps/{id}/lifecycle/activate", activate_app)
-    r.add_post("/api/v1/apps/{id}/lifecycle/deactivate", deactivate_app)
-    r.add_get("/api/v1/apps/{id}/groups", list_app_groups)
-    r.add_get("/api/v1/apps/{id}/groups/{gid}", get_app_group)
-    r.add_put("/api/v1/apps/{id}/groups/{gid}", assign_app_group)
-    r.add_delete("/api/v1/apps/{id}/groups/{gid}", unassign_app_group)
-    r.add_get("/api/v1/apps/{id}/credentials/secrets", list_secrets)
-    r.add_post("/api/v1/apps/{id}/credentials/secrets", create_secret)
-    r.add_get("/api/v1/apps/{id}/credentials/secrets/{sid}", get_secret)
-    r.add_delete("/api/v1/apps/{id}/credentials/secrets/{sid}", delete_secret)
-    r.add_post("/api/v1/apps/{id}/credentials/secrets/{sid}/lifecycle/activate", activate_secret)
-    r.add_post(
-        "/api/v1/apps/{id}/credentials/secrets/{sid}/lifecycle/deactivate", deactivate_secret
-    )
-    r.add_get("/api/v1/groups", list_groups)
-    r.add_get("/api/v1/groups/{gid}", get_group)
-    r.add_route("*", "/api/v1/{tail:.*}", unknown_api_route)
+    for method, path, handler in OKTA_ROUTES:
+        app.router.add_route(method, path, handler)
+    app.router.add_route("*", "/api/v1/{tail:.*}", unknown_api_route)

@@ -79,7 +79,6 @@ def app_body(base: str, app: SandboxApp, *, with_secret: str | None = None) -> d
     if app.oauth_settings:
         body["settings"]["notes"] = {"admin": None, "enduser": None}
         body["settings"]["oauthClient"] = {
-            "client_uri": None,
             "logo_uri": None,
             **copy.deepcopy(app.oauth_settings),
             "issuer_mode": "DYNAMIC",
@@ -234,6 +233,9 @@ def org_body(base: str, org: SandboxOrg) -> dict[str, Any]:
         "_links": {
             "preferences": {"href": f"{base}/api/v1/org/preferences"},
             "uploadLogo": {"href": f"{base}/api/v1/org/logo", "hints": {"allow": ["POST"]}},
+            "oktaCommunication": {"href": f"{base}/api/v1/org/privacy/oktaCommunication"},
+            "logo": {"href": f"{base}/logo/{org.id}"},
+            "oktaSupport": {"href": f"{base}/api/v1/org/privacy/oktaSupport"},
             "contacts": {"href": f"{base}/api/v1/org/contacts"},
         },
     }
