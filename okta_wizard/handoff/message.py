@@ -1,0 +1,37 @@
+"""The text Upflow asks for on secrets.upflow.io, in one fixed, readable layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from okta_wizard.secret import Secret
+
+IDENTITY_PROVIDER = "Okta"
+
+
+@dataclass(frozen=True)
+class HandoffDetails:
+    client_id: str
+    client_secret: Secret
+    issuer: str
+    email_domains: tuple[str, ...]
+    label: str
+    org_url: str
+
+
+def render_message(details: HandoffDetails) -> Secret:
+    """The message for Upflow. It holds the client secret, so it is itself a Secret."""
+    rows = [
+        ("Identity provider", IDENTITY_PROVIDER),
+        ("Client ID", details.client_id),
+        ("Client secret", details.client_secret.reveal()),
+        ("Issuer", details.issuer),
+        ("Email domain(s)", ", ".join(details.email_domains)),
+        ("App label", details.label),
+        ("Okta org URL", details.org_url),
+    ]
+    width = max(len(name) for name, _ in rows) + 1
+    lines = ["Okta single sign-on for Upflow (OIDC)", ""]
+    lines += [f"{name + ':':<{width}} {value}" for name, value in rows]
+    lines += ["", "Sent with okta-wizard."]
+    return Secret("\n".join(lines) + "\n")
