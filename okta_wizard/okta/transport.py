@@ -43,14 +43,15 @@ _IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD"})
 def _describe(error: object) -> str:
     """A short, safe name for a transport failure (the library's text may quote the request)."""
     name = type(error).__name__
+    # The text is only inspected, never shown: it may quote the URL or the request.
+    if "CERTIFICATE_VERIFY_FAILED" in str(error) or "SSL" in name or "Certificate" in name:
+        return "the TLS certificate could not be verified"
     if isinstance(error, asyncio.TimeoutError | TimeoutError) or "Timeout" in name:
         return "the request timed out"
     if "Disconnected" in name or "Reset" in name or "Payload" in name:
         return "the connection was dropped"
     if "Connect" in name:
         return "the connection was refused or the host is unreachable"
-    if "SSL" in name or "Certificate" in name:
-        return "the TLS certificate could not be verified"
     return f"transport error ({name})"
 
 
