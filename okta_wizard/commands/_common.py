@@ -81,15 +81,21 @@ def credential_from(args: argparse.Namespace) -> Credential:
             remedy="Pass both, or neither to use an API token from OKTA_API_TOKEN.",
         )
     if client_id and key_path:
-        path = Path(key_path)
-        if not path.is_file():
+        from okta_wizard.okta.service_app import load_private_key
+
+        client_id = client_id.strip()
+        if not client_id or not all(c in "-_" or (c.isascii() and c.isalnum()) for c in client_id):
             raise UsageError(
-                f"The private key file {path} does not exist.",
-                remedy="Pass --private-key with the PEM file of the service app's key.",
+                "--client-id is not a client id (letters, digits, '-' and '_' only).",
+                remedy="Copy the Client ID from the service app's General tab (Admin Console).",
             )
-        return ServiceAppKey(
-            client_id=client_id, private_key_path=path, key_id=getattr(args, "key_id", None)
-        )
+        path = Path(key_path)
+        key_id = getattr(args, "key_id", None)
+        # Refuse an unusable key file (missing, encrypted, public, ...) before anything is sent;
+        # the key is read again, in memory only, when the gateway signs in.
+        for warning in load_private_key(path, key_id).warnings:
+            print(warning, file=sys.stderr)
+        return ServiceAppKey(client_id=client_id, private_key_path=path, key_id=key_id)
     return ApiToken(read_token())
 
 

@@ -115,9 +115,16 @@ class Gateway:
                 "GET", "/api/v1/users/me", action="read who the API token belongs to"
             )
             return parse.user_actor_from_json(response.json())
-        await self._can("GET", "/api/v1/apps", {"limit": 1}, "sign in as the service app")
+        # No 403 accepted here: a missing scope or admin role stops step 1 with an error that
+        # names it and where to grant it (service_app.management_error).
+        await self._http.management(
+            "GET", "/api/v1/apps", query={"limit": 1}, action="list apps", needs=APPS_READ
+        )
         client_id = self.credential.client_id
-        return Actor(id=client_id, kind="service_app", display_name="OAuth service app")
+        # `login` is what the journal and receipt record as the actor: the client id.
+        return Actor(
+            id=client_id, kind="service_app", login=client_id, display_name="OAuth service app"
+        )
 
     async def probe_permissions(self, actor: Actor) -> Permissions:
         """Read-only preflight: may it read apps and groups, and which admin roles does it hold."""

@@ -480,7 +480,12 @@ class ServiceAppAuth:
     @property
     def actor(self) -> Actor:
         """A service app has no user (`/users/me` does not exist for it): its client id acts."""
-        return Actor(id=self.client_id, kind="service_app", display_name="OAuth service app")
+        return Actor(
+            id=self.client_id,
+            kind="service_app",
+            login=self.client_id,
+            display_name="OAuth service app",
+        )
 
     @property
     def uses_dpop(self) -> bool:

@@ -240,6 +240,11 @@ class OAuthRegistry:
         self._nonce = secrets.token_urlsafe(24)
         self.token_requests = 0  # token calls answered, for tests and benches
         self.tokens_issued = 0
+        self.api_calls = 0  # Management API calls that passed authentication
+        # Mid-run events for tests: after every N authenticated API calls, a new DPoP nonce,
+        # or every issued token expires (a token that dies before the expiry it announced).
+        self.rotate_nonce_every: int | None = None
+        self.expire_tokens_every: int | None = None
 
     # -- configuration (tests, demo)
     def register(self, app: ServiceApp) -> ServiceApp:
@@ -547,7 +552,17 @@ class OAuthRegistry:
                 FORBIDDEN,
                 [f"The service app {token.client_id} has no admin role that allows {route_key}"],
             )
+        self._count_api_call()
         return Principal(client_id=token.client_id, scopes=token.scopes, roles=roles)
+
+    def _count_api_call(self) -> None:
+        with self._lock:
+            self.api_calls += 1
+            count = self.api_calls
+        if self.rotate_nonce_every and count % self.rotate_nonce_every == 0:
+            self.rotate_nonce()
+        if self.expire_tokens_every and count % self.expire_tokens_every == 0:
+            self.expire_tokens()
 
 
 def _replace_expiry(token: IssuedToken, expires_at: float) -> IssuedToken:

@@ -18,6 +18,7 @@ from okta_wizard.sandbox.oauth import (
     add_oauth_routes,
     authenticate_request,
 )
+from tests.setup.conftest import org  # noqa: F401  (the end-to-end fixture)
 
 REGISTRY: web.AppKey[OAuthRegistry] = web.AppKey("registry_for_tests", OAuthRegistry)
 PROTECTED = {
