@@ -33,6 +33,7 @@ EPILOG = """\
 The API token is read from OKTA_API_TOKEN or a hidden prompt, never from the command line.
 Exit codes: 0 done, 1 unexpected error, 2 bad input, 3 Okta rejected the credential,
 4 permission denied, 5 Okta or the network unavailable, 6 no secure keyring, 7 hand-off failed.
+A second run on an org while another one works on it exits 2; verify exits 1 when a check fails.
 """
 
 

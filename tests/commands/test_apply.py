@@ -105,8 +105,11 @@ def test_rate_limit_waits_for_the_reset_then_continues(org: Org, capsys: Cap) ->
     assert [c.status for c in org.sb.calls_to("POST /api/v1/apps")] == [429, 200]
 
 
-def test_okta_down_is_exit_5_with_a_resume_hint_then_resumes(org: Org, capsys: Cap) -> None:
-    org.sb.faults.add("PUT /api/v1/apps/{id}/groups/{gid}", status=503)
+@pytest.mark.parametrize("fault", [{"status": 503}, {"drop": "before"}], ids=["503", "dropped"])
+def test_okta_down_is_exit_5_with_a_resume_hint_then_resumes(
+    org: Org, capsys: Cap, fault: dict[str, object]
+) -> None:
+    org.sb.faults.add("PUT /api/v1/apps/{id}/groups/{gid}", **fault)
     code, _, err = org.run(capsys, "apply", "--group", "Finance")
     assert code == ExitCode.UNAVAILABLE
     assert "3 Web App settings" in err and "Run the same command again" in err
