@@ -203,15 +203,19 @@ def list_saved_setups() -> list[SavedSetup]:
 
 def forget_saved_setup(org_origin: str, vault: Vault) -> list[str]:
     """Delete the journal, the receipt and the keyring entries of one org. Okta is untouched."""
-    removed: list[str] = []
     with OrgLock(org_origin):
-        saved = journal_store.load(org_origin)
-        if saved and saved.client_id and vault.delete_client_secret(org_origin, saved.client_id):
-            removed.append(f"keyring entry {org_origin}/{saved.client_id}")
-        paste_id = (saved.link or {}).get("paste_id") if saved else None
-        if paste_id and vault.delete_delete_token(org_origin, paste_id):
-            removed.append("the one-time link's delete token")
-        removed += [str(p) for p in journal_store.delete(org_origin)]
+        return _forget_locked(org_origin, vault)
+
+
+def _forget_locked(org_origin: str, vault: Vault) -> list[str]:
+    removed: list[str] = []
+    saved = journal_store.load(org_origin)
+    if saved and saved.client_id and vault.delete_client_secret(org_origin, saved.client_id):
+        removed.append(f"keyring entry {org_origin}/{saved.client_id}")
+    paste_id = (saved.link or {}).get("paste_id") if saved else None
+    if paste_id and vault.delete_delete_token(org_origin, paste_id):
+        removed.append("the one-time link's delete token")
+    removed += [str(p) for p in journal_store.delete(org_origin)]
     return removed
 
 
@@ -670,6 +674,16 @@ class Setup:
         self.journal.record(5, "done" if ok else "failed")
         self._save()
         return tuple(result)
+
+    # -- forget (this machine only; Okta is untouched)
+    async def forget(self) -> list[str]:
+        """Delete this org's journal, receipt and keyring entries; returns what was removed."""
+        if self._lock is None:
+            raise RuntimeError("forget needs the org's lock: open Setup without read_only")
+        removed = await asyncio.to_thread(_forget_locked, self.origin, self.vault)
+        self.journal = Journal(org_url=self.origin, label=self.options.label)
+        self._app, self._looked_up = None, False
+        return removed
 
     # -- plan (reads only: no POST, PUT or DELETE)
     async def plan(self) -> list[PlannedAction]:

@@ -104,3 +104,13 @@ async def test_group_names_resolve_server_side_in_a_big_org(org: Org) -> None:
     assert [g.name for g in groups] == ["Finance"]
     calls = org.sb.calls_to("GET /api/v1/groups")
     assert len(calls) <= 2 and all("after=" not in c.query for c in calls)
+
+
+async def test_forget_from_the_engine_keeps_the_app_in_okta(org: Org) -> None:
+    async with Setup(_options(org, assignment=AssignmentChoice("none"))) as setup:
+        report = await setup.create_or_reuse(repair=False)
+        removed = await setup.forget()
+    assert any("keyring entry" in r for r in removed)
+    assert Vault().load_client_secret(org.url, report.app.id) is None
+    assert list_saved_setups() == []
+    assert len(org.apps()) == 1
