@@ -6,6 +6,11 @@ Usage:
 
 All methods raise `OktaError` (one family, with a kind and a remedy) and nothing else.
 `calls` counts requests per route ("GET /api/v1/apps") for the benches.
+
+Layers: parse.py (Okta JSON <-> dataclasses, request bodies), transport.py (one retry loop;
+the SDK's request executor for Management API calls with an API token, httpx for the OIDC
+endpoints and for service apps via service_app.py), retry.py (the policy), errors.py (the
+mapping), sdk.py (the slim SDK client, imported on the first call only).
 """
 
 from __future__ import annotations
