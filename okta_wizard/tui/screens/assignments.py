@@ -60,7 +60,8 @@ class AssignmentsPane(StepPane):
     def choice(self) -> AssignmentChoice:
         mode = self.mode
         if mode == "groups":
-            return AssignmentChoice("groups", tuple(sorted(self.query_one(GroupPicker).selected)))
+            picked = self.query_one(GroupPicker).selected.values()
+            return AssignmentChoice("groups", tuple(sorted({g.name for g in picked})))
         return AssignmentChoice("everyone" if mode == "everyone" else "none")
 
     @on(Button.Pressed, "#assign-apply")

@@ -41,7 +41,7 @@ class GroupPicker(Vertical):
     def __init__(self, search: SearchGroups | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.search = search
-        self.selected: dict[str, Group] = {}
+        self.selected: dict[str, Group] = {}  # by group id
         self._results: list[Group] = []
         self._last_keystroke = 0.0
         self._status_text = ""
@@ -94,7 +94,7 @@ class GroupPicker(Vertical):
         results = self.query_one("#group-results", OptionList)
         results.clear_options()
         for group in groups:
-            mark = "✔ " if group.name in self.selected else "  "
+            mark = "✔ " if group.id in self.selected else "  "
             kind = "" if group.type == "OKTA_GROUP" else f"  ({group.type})"
             desc = f" — {group.description}" if group.description else ""
             results.add_option(Option(f"{mark}{group.name}{kind}{desc}", id=group.id))
@@ -117,11 +117,11 @@ class GroupPicker(Vertical):
             self.toggle(group)
 
     def toggle(self, group: Group) -> None:
-        if group.name in self.selected:
-            del self.selected[group.name]
+        if group.id in self.selected:
+            del self.selected[group.id]
         else:
-            self.selected[group.name] = group
-        names = tuple(sorted(self.selected))
+            self.selected[group.id] = group
+        names = tuple(sorted({g.name for g in self.selected.values()}))
         self.query_one("#group-selected", Static).update(
             "Selected: " + (", ".join(names) if names else "none")
         )

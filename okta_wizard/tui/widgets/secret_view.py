@@ -54,7 +54,10 @@ class SecretView(Vertical, can_focus=True):
         yield Static("r reveal · c copy (clipboard cleared after 30 s)", classes="secret-help dim")
 
     def _masked_line(self) -> str:
-        return f"{self.label}: {self._secret.masked()}"
+        # Without a fingerprint (the one-time link) not even the last characters are shown:
+        # they are part of the decryption key.
+        masked = self._secret.masked() if self.show_fingerprint else "•" * 20
+        return f"{self.label}: {masked}"
 
     def _value(self) -> Static:
         return self.query_one(".secret-value", Static)

@@ -1,0 +1,86 @@
+"""The app factory of the snapshot tests (the posting model): a seeded sandbox on a fixed
+loopback port, so ids, the secret's fingerprint and the org URL are the same on every run.
+
+The screenshot script builds its app the same way (make_app against a sandbox)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from okta_wizard.sandbox import ids
+from okta_wizard.secret import Secret
+from okta_wizard.setup.engine import SavedSetup
+from okta_wizard.tui.app import WizardApp, make_app
+
+SNAPSHOT_PORT = 18443  # below the ephemeral range, so port-0 sandboxes of other tests never take it
+SNAPSHOT_GROUPS = ("Finance Europe", "Finance US", "Sales", "Engineering")
+SAVED = [
+    SavedSetup(
+        org_url=f"http://127.0.0.1:{SNAPSHOT_PORT}",
+        label="Upflow SSO",
+        app_id="0oa1snapshotAPPid000",
+        client_id="0oa1snapshotCLIENT00",
+        step_reached=4,
+        updated_at="2026-03-02T10:15:00+00:00",
+        steps={1: "done", 2: "done", 3: "done", 4: "failed"},
+    )
+]
+
+
+@contextmanager
+def seeded_sandbox(seed: int = 20260302, port: int = SNAPSHOT_PORT) -> Iterator[Any]:
+    """Start the sandbox with its random ids and secrets drawn from a seeded generator."""
+    from okta_wizard.sandbox.server import start_sandbox
+
+    rng = random.Random(seed)
+    saved_functions = {
+        name: getattr(ids, name)
+        for name in ("random_b62", "client_secret_value", "request_id", "error_id")
+    }
+    ids.random_b62 = lambda n: "".join(rng.choice(ids.ALPHABET) for _ in range(n))  # type: ignore[assignment]
+    ids.client_secret_value = lambda: "".join(  # type: ignore[assignment]
+        rng.choice(ids.ALPHABET + "-_") for _ in range(64)
+    )
+    # Request ids from their own generator: how many requests a run makes must not shift ids.
+    request_rng = random.Random(seed + 1)
+    ids.request_id = lambda: f"{request_rng.getrandbits(128):032x}"  # type: ignore[assignment]
+    ids.error_id = lambda: (
+        "oae"
+        + "".join(  # type: ignore[assignment]
+            request_rng.choice(ids.ALPHABET) for _ in range(22)
+        )
+    )
+    sandbox = start_sandbox(host="127.0.0.1", port=port)
+    try:
+        for name in SNAPSHOT_GROUPS:
+            sandbox.org.add_group(name, f"{name} team" if name != "Finance US" else None)
+        yield sandbox
+    finally:
+        sandbox.stop()
+        for name, function in saved_functions.items():
+            setattr(ids, name, function)
+
+
+def build_app(sandbox: Any, *, saved: bool = False, **overrides: Any) -> WizardApp:
+    options: dict[str, Any] = {
+        "org_url": sandbox.base_url,
+        "token": Secret(sandbox.token),
+        "sandbox": True,
+        "keyring_label": "SecretService (real keyring)",
+        "secrets_url": sandbox.secrets_url,
+        "load_saved": (lambda: list(SAVED)) if saved else (lambda: []),
+        "accessible": False,
+    }
+    options.update(overrides)
+    return make_app(**options)
+
+
+def secrets_of(sandbox: Any) -> list[str]:
+    """Every value that must never appear on screen: the token and all client secrets."""
+    values = [sandbox.token]
+    for app in sandbox.org.apps_by_label("Upflow SSO"):
+        values += [s.value for s in app.secrets]
+    return values

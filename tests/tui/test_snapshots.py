@@ -1,0 +1,124 @@
+"""Snapshots of every screen at 80x24 and 120x36, against a seeded sandbox.
+
+Each run also scans the rendered SVG (and, after the run, the baseline file) for the API token
+and every client secret of the sandbox org: a snapshot must never contain one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, RadioSet
+
+from tests.leakscan import find_leaks
+from tests.tui.pilot_helpers import press_button, screen_of, settle, wait_for, walk_to
+from tests.tui.snapshot_app import build_app, secrets_of, seeded_sandbox
+
+SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_snapshots"
+Scenario = Callable[[Pilot[int]], Awaitable[None]]
+
+
+async def step1_form(pilot: Pilot[int]) -> None:
+    await walk_to(pilot, 1)
+
+
+async def step1_checked(pilot: Pilot[int]) -> None:
+    await walk_to(pilot, 1)
+    await press_button(pilot, "connect-check")
+
+
+async def step2(pilot: Pilot[int]) -> None:
+    await walk_to(pilot, 2)
+
+
+async def step3_form(pilot: Pilot[int]) -> None:
+    await walk_to(pilot, 3)
+
+
+async def step3_created(pilot: Pilot[int]) -> None:
+    await walk_to(pilot, 3)
+    await press_button(pilot, "settings-create")
+
+
+async def step4_groups(pilot: Pilot[int]) -> None:
+    await walk_to(pilot, 4)
+    app = pilot.app
+    screen_of(app).query_one("#assign-mode", RadioSet).focus()  # type: ignore[arg-type]
+    await pilot.press("down", "enter")
+    await settle(pilot)
+    screen_of(app).query_one("#group-search", Input).focus()  # type: ignore[arg-type]
+    await pilot.press(*"Fin")
+    picker_history = screen_of(app).query_one("#group-picker").history  # type: ignore[arg-type, attr-defined]
+    await wait_for(pilot, lambda: any(m.text == "Fin" for m in picker_history))
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def step5(pilot: Pilot[int]) -> None:
+    await walk_to(pilot, 5)
+
+
+async def step6_form(pilot: Pilot[int]) -> None:
+    await walk_to(pilot, 6)
+
+
+async def step1_error(pilot: Pilot[int]) -> None:
+    await walk_to(pilot, 1)
+    screen_of(pilot.app).query_one("#token", Input).value = "00not-the-right-token"  # type: ignore[arg-type]
+    await press_button(pilot, "connect-check")
+
+
+async def help_screen(pilot: Pilot[int]) -> None:
+    await walk_to(pilot, 1)
+    await pilot.press("f1")
+    await settle(pilot)
+
+
+async def resume_screen(pilot: Pilot[int]) -> None:
+    await settle(pilot)
+
+
+SCENARIOS: dict[str, tuple[Scenario, bool]] = {
+    "step1_form": (step1_form, False),
+    "step1_checked": (step1_checked, False),
+    "step1_error": (step1_error, False),
+    "step2_integration": (step2, False),
+    "step3_settings": (step3_form, False),
+    "step3_created": (step3_created, False),
+    "step4_groups": (step4_groups, False),
+    "step5_credentials": (step5, False),
+    "step6_handoff": (step6_form, False),
+    "resume": (resume_screen, True),
+    "help": (help_screen, False),
+}
+SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_screen_snapshot(
+    snap_compare: Any, secret_service: None, name: str, size: str, request: Any
+) -> None:
+    scenario, saved = SCENARIOS[name]
+    scanned: list[str] = []
+    with seeded_sandbox() as sandbox:
+        app = build_app(sandbox, saved=saved)
+
+        async def run_before(pilot: Pilot[int]) -> None:
+            await scenario(pilot)
+            pilot.app.clear_notifications()  # toasts expire on a timer: keep them out
+            await pilot.pause()
+            svg = pilot.app.export_screenshot()
+            scanned.append(svg)
+            assert find_leaks(secrets_of(sandbox), texts=[svg]) == []
+
+        assert snap_compare(app, run_before=run_before, terminal_size=SIZES[size])
+        secrets = secrets_of(sandbox)
+    assert scanned, "the scenario never reached the screenshot"
+    baseline = SNAPSHOTS / f"test_screen_snapshot[{name}-{size}].svg"
+    if baseline.exists():
+        assert find_leaks(secrets, paths=[baseline]) == []
