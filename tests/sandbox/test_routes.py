@@ -391,3 +391,16 @@ def test_generated_groups_build_fast() -> None:
     assert len(org.groups) == 50_000 + 6
     assert len({g.id for g in org.groups.values()}) == len(org.groups)
     assert elapsed < 2.0, f"building 50,000 groups took {elapsed:.2f} s"
+
+
+def test_group_search_is_fast_at_50k(sandbox_50k: RunningSandbox) -> None:
+    """The figure to hold: under 50 ms per search request in a 50,000-group org."""
+    headers = {"Authorization": f"SSWS {sandbox_50k.token}"}
+    with httpx.Client(base_url=sandbox_50k.base_url, headers=headers) as client:
+        client.get("/api/v1/groups", params={"q": "F"})
+        samples = []
+        for params in ({"q": "Sales"}, {"search": 'profile.name sw "Sales"', "limit": 200}) * 10:
+            started = time.perf_counter()
+            assert client.get("/api/v1/groups", params=params).status_code == 200
+            samples.append(time.perf_counter() - started)
+    assert sum(samples) / len(samples) < 0.05, samples
