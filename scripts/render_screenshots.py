@@ -1,0 +1,128 @@
+"""Render each screen of the demo to screenshots/*.svg (`make screenshots`; the harlequin model).
+
+Builds the app exactly as `okta-wizard demo` does (make_app against the sandbox org), walks the
+six steps with Pilot at 120x36 and saves one SVG per screen. Refuses to write a picture that
+contains the API token or a client secret of the sandbox org.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+OUT = REPO / "screenshots"
+SIZE = (120, 36)
+
+
+def leaked(svg: str, secrets: list[str]) -> bool:
+    return any(s and (s in svg or s[4:20] in svg) for s in secrets)
+
+
+async def render() -> list[Path]:
+    from textual.widgets import Button, Input, RadioSet
+
+    from okta_wizard.commands.demo import choose_vault
+    from okta_wizard.sandbox.server import start_sandbox
+    from okta_wizard.secret import Secret
+    from okta_wizard.setup.engine import ProgressCallback, Setup, SetupOptions
+    from okta_wizard.tui.app import make_app
+
+    vault, keyring_label = choose_vault()
+
+    def factory(options: SetupOptions, progress: ProgressCallback) -> Setup:
+        return Setup(options, on_progress=progress, vault=vault)
+
+    sandbox = start_sandbox(groups=200)
+    for name in ("Finance", "Finance Europe", "Finance US"):
+        if sandbox.org.group_by_name(name) is None:
+            sandbox.org.add_group(name, f"{name} team")
+    written: list[Path] = []
+    try:
+        app = make_app(
+            org_url=sandbox.base_url,
+            token=Secret(sandbox.token),
+            sandbox=True,
+            keyring_label=keyring_label,
+            secrets_url=sandbox.secrets_url,
+            setup_factory=factory,
+            load_saved=None,
+            accessible=True,  # no toasts over the pictures
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.wizard_screen()
+
+            async def settle() -> None:
+                await pilot.pause()
+                while any(w.is_running for w in app.workers):  # noqa: ASYNC110 - no event to await
+                    await asyncio.sleep(0.02)
+                await pilot.pause()
+                await pilot.pause()
+
+            async def press(button: str) -> None:
+                screen.query_one(f"#{button}", Button).press()
+                await settle()
+
+            def secrets() -> list[str]:
+                values = [sandbox.token]
+                for okta_app in sandbox.org.apps_by_label("Upflow SSO"):
+                    values += [s.value for s in okta_app.secrets]
+                return values
+
+            def shoot(name: str) -> None:
+                svg = app.export_screenshot(title=f"okta-wizard demo · {name}")
+                if leaked(svg, secrets()):
+                    raise SystemExit(f"refusing to write {name}.svg: it contains a secret")
+                path = OUT / f"{name}.svg"
+                path.write_text(svg)
+                written.append(path)
+
+            await settle()
+            await press("connect-check")
+            shoot("1-connect")
+            await press("connect-next")
+            shoot("2-integration")
+            await press("integration-next")
+            await press("settings-create")
+            shoot("3-settings")
+            await press("settings-next")
+            screen.query_one("#assign-mode", RadioSet).focus()
+            await pilot.press("down", "enter")
+            await settle()
+            screen.query_one("#group-search", Input).focus()
+            await pilot.press(*"Finance")
+            await asyncio.sleep(0.4)
+            await settle()
+            await pilot.press("enter")
+            await settle()
+            shoot("4-assignments")
+            await press("assign-apply")
+            await press("assign-next")
+            shoot("5-credentials")
+            await press("cred-next")
+            await press("handoff-create")
+            shoot("6-handoff")
+            await pilot.press("f1")
+            await settle()
+            shoot("help")
+    finally:
+        sandbox.stop()
+    return written
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="okta-wizard-shots-") as state:
+        os.environ["OKTA_WIZARD_STATE_DIR"] = state  # pictures never touch real saved progress
+        written = asyncio.run(render())
+    for path in written:
+        print(path.relative_to(REPO))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
