@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from okta_wizard.errors import UsageError
 from okta_wizard.secret import Secret
 
 IDENTITY_PROVIDER = "Okta"
@@ -35,3 +36,22 @@ def render_message(details: HandoffDetails) -> Secret:
     lines += [f"{name + ':':<{width}} {value}" for name, value in rows]
     lines += ["", "Sent with okta-wizard."]
     return Secret("\n".join(lines) + "\n")
+
+
+def normalize_email_domain(raw: str) -> str:
+    """`Acme.com` -> `acme.com`; refuse an address, a URL or anything that is not a domain."""
+    domain = raw.strip().lower().rstrip(".")
+    labels = domain.split(".")
+    ok = len(labels) >= 2 and all(
+        label
+        and len(label) <= 63
+        and label.strip("-") == label
+        and label.replace("-", "").isalnum()
+        for label in labels
+    )
+    if not ok or not domain.isascii():
+        raise UsageError(
+            f"{raw!r} is not an email domain.",
+            remedy="Pass the part after '@' of your users' addresses, e.g. --email-domain acme.com",
+        )
+    return domain

@@ -88,6 +88,10 @@ class Link:
         }
 
 
+class PasteGone(HandoffError):
+    """The server says the paste does not exist: read, expired or deleted (or a bad token)."""
+
+
 @dataclass(frozen=True)
 class EncryptedPaste:
     """The v2 request body (`payload`) and the key that stays on this machine."""
@@ -466,7 +470,7 @@ async def delete_link(
     async with _http(client) as http:
         data = await _json_call(http, "POST", server, body=body)
     if data["status"] != 0:
-        raise HandoffError(
+        raise PasteGone(
             f"The link was not deleted: {_server_message(data)}",
             remedy="If it was already opened or has expired, there is nothing left to delete.",
         )
