@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from okta_wizard import __version__
 from okta_wizard.errors import ExitCode, WizardError
 
+ORG_URL_ENV = "OKTA_WIZARD_ORG_URL"
 EXPIRY_CHOICES = ("5min", "10min", "1hour", "1day", "1week", "1month", "1year", "never")
 
 COMMANDS: dict[str, str] = {
@@ -50,7 +51,7 @@ def _add_org_options(p: argparse.ArgumentParser, *, top: bool = False) -> None:
     g = p.add_argument_group("Okta org and sign-in")
     g.add_argument(
         "--org-url",
-        default=default(os.environ.get("OKTA_WIZARD_ORG_URL")),
+        default=default(None),
         help="org URL, e.g. https://acme.okta.com (env OKTA_WIZARD_ORG_URL)",
     )
     g.add_argument(
@@ -143,14 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
         _add_app_options(p)
         _add_assignment(p)
         _add_json(p)
-        p.add_argument("--yes", action="store_true", help="repair drift without asking")
+        p.add_argument(
+            "--new-secret",
+            action="store_true",
+            help="if the keyring's secret is lost or no longer active, create a new one "
+            "instead of reading the active one",
+        )
         if name == "apply":
+            p.add_argument("--yes", action="store_true", help="repair drift without asking")
             p.add_argument("--send", action="store_true", help="also create the one-time link")
-            p.add_argument(
-                "--new-secret",
-                action="store_true",
-                help="if the secret is lost, create a new one instead of reading the active one",
-            )
             _add_send_options(p)
 
     p = sub.add_parser("status", help=COMMANDS["status"])
@@ -180,7 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_org_options(p)
     _add_app_options(p)
     p.add_argument("--fix", action="store_true", help="repair drift (asks unless --yes)")
-    p.add_argument("--yes", action="store_true", help="do not ask before repairing")
+    p.add_argument(
+        "--retire-old-secrets",
+        action="store_true",
+        help="once Upflow has the new secret: deactivate the app's other active secrets "
+        "(never the keyring's; asks unless --yes)",
+    )
+    p.add_argument("--yes", action="store_true", help="do not ask before changing the app")
     _add_json(p)
 
     p = sub.add_parser("sandbox", help=COMMANDS["sandbox"])
@@ -223,11 +231,21 @@ def _refuse_token_in_argv(argv: Sequence[str]) -> None:
             )
 
 
+def org_url_arg(args: argparse.Namespace) -> str | None:
+    """The org URL for every command: --org-url (before or after the command), else the env.
+
+    The one place OKTA_WIZARD_ORG_URL is read, so no command can forget it. Empty means unset.
+    """
+    given = getattr(args, "org_url", None)
+    return given or os.environ.get(ORG_URL_ENV) or None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         _refuse_token_in_argv(args_list)
         args = build_parser().parse_args(args_list)
+        args.org_url = org_url_arg(args)
         name = args.command or "wizard"
         module = importlib.import_module(f"okta_wizard.commands.{name}")
         return int(module.run(args))

@@ -12,6 +12,7 @@ file) are refused unless the user opts in with `--insecure-storage`.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from okta_wizard.errors import KeyringUnavailable
@@ -45,9 +46,7 @@ class Vault:
     # -- backend selection
     def _keyring(self) -> Any:
         if self._backend is None:
-            import keyring
-
-            self._backend = keyring.get_keyring()
+            self._backend = _default_keyring()
         return self._backend
 
     def backend_name(self) -> str:
@@ -137,6 +136,29 @@ class Vault:
 
     def delete_delete_token(self, org_origin: str, paste_id: str) -> bool:
         return self._delete(delete_token_entry(org_origin, paste_id))
+
+
+BACKEND_ENV = "PYTHON_KEYRING_BACKEND"
+
+
+def _default_keyring() -> Any:
+    """keyring's choice, or the backend PYTHON_KEYRING_BACKEND names (a clear error if bad)."""
+    try:
+        import keyring
+
+        return keyring.get_keyring()
+    except Exception as exc:
+        forced = os.environ.get(BACKEND_ENV)
+        if not forced:
+            raise
+        # keyring imports the named class on first use: a typo or an uninstalled package
+        # surfaces here as ImportError/AttributeError/ValueError.
+        raise KeyringUnavailable(
+            f"{BACKEND_ENV} names the keyring backend {forced!r}, which cannot be loaded "
+            f"({type(exc).__name__}).",
+            remedy=f"Unset {BACKEND_ENV} to let keyring choose the OS keyring, or set it to an "
+            "installed backend, e.g. keyring.backends.SecretService.Keyring.",
+        ) from None
 
 
 def _unavailable(action: str, exc: Exception) -> KeyringUnavailable:

@@ -10,10 +10,12 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from okta_wizard.cli import ORG_URL_ENV as ORG_ENV
+from okta_wizard.cli import org_url_arg
 from okta_wizard.errors import UsageError
 from okta_wizard.okta.credentials import ApiToken, Credential, ServiceAppKey
 from okta_wizard.orgurl import EXAMPLE, OrgUrl, parse_org_url
@@ -24,12 +26,11 @@ if TYPE_CHECKING:
     from okta_wizard.vault import Vault
 
 TOKEN_ENV = "OKTA_API_TOKEN"
-ORG_ENV = "OKTA_WIZARD_ORG_URL"
 OK_MARK, FAIL_MARK = "✓", "✗"
 
 
 def org_url_from(args: argparse.Namespace) -> OrgUrl:
-    raw = getattr(args, "org_url", None) or os.environ.get(ORG_ENV)
+    raw = org_url_arg(args)
     if not raw:
         raise UsageError(
             "No Okta org URL given.",
@@ -198,22 +199,21 @@ def check_lines(checks: Iterable[Check]) -> list[str]:
     return lines
 
 
-def show_once_on_alternate_screen(secret: Secret, app_id: str) -> bool:
-    """Last resort when the keyring refused the secret: show it once, off the scrollback.
+def show_once(heading: str, rows: Sequence[tuple[str, Secret]], note: str = "") -> bool:
+    """Show secret values once on the terminal's alternate screen, until the user presses Enter.
 
-    Only for a person at a terminal; a non-interactive run never prints it. Returns whether
-    it was shown.
+    The alternate screen is not part of the scrollback: once Enter is pressed the values are
+    gone from the terminal. Only for a person at a terminal; a non-interactive run never
+    prints them. Returns whether they were shown.
     """
     if not interactive():
         return False
+    width = max((len(name) for name, _ in rows), default=0)
+    body = "\n".join(f"  {name:<{width}}  {value.reveal()}" for name, value in rows)
     out = sys.stdout
     out.write("\x1b[?1049h\x1b[H\x1b[2J")  # alternate screen: gone from scrollback on exit
-    out.write(
-        f"The keyring refused the client secret of app {app_id}.\n"
-        "Copy it now to a password manager; it will not be shown again.\n\n"
-        f"  client secret: {secret.reveal()}\n\n"
-        "Press Enter to clear the screen."
-    )
+    out.write(f"{heading}\n\n{body}\n\n" + (f"{note}\n\n" if note else ""))
+    out.write("Press Enter to clear the screen.")
     out.flush()
     try:
         input()
@@ -223,3 +223,12 @@ def show_once_on_alternate_screen(secret: Secret, app_id: str) -> bool:
         out.write("\x1b[2J\x1b[?1049l")
         out.flush()
     return True
+
+
+def show_once_on_alternate_screen(secret: Secret, app_id: str) -> bool:
+    """Last resort when the keyring refused the secret: show it once, off the scrollback."""
+    return show_once(
+        f"The keyring refused the client secret of app {app_id}.\n"
+        "Copy it now to a password manager; it will not be shown again.",
+        [("client secret:", secret)],
+    )

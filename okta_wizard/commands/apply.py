@@ -12,9 +12,11 @@ from okta_wizard.commands._common import (
     OK_MARK,
     check_lines,
     confirm,
+    interactive,
     options_from,
     print_json,
     progress,
+    show_once,
     show_once_on_alternate_screen,
 )
 from okta_wizard.errors import ExitCode, UsageError, WizardError
@@ -35,10 +37,12 @@ def run(args: argparse.Namespace) -> int:
 def _check_send_options(args: argparse.Namespace) -> None:
     from okta_wizard.handoff.privatebin import normalize_server_url, validate_expire
 
-    if not sys.stdout.isatty():
-        # The link is a secret: it is shown only on a terminal, and an unseen link is useless.
+    if not interactive():
+        # The link is a secret: it is shown only on a terminal's alternate screen until Enter
+        # is pressed, and an unseen link is useless.
         raise UsageError(
-            "--send shows the one-time link on the terminal, and this output is not one.",
+            "--send shows the one-time link on the terminal, and this run has none "
+            "(stdin and stdout must both be a terminal).",
             remedy="Run apply without --send here, then `okta-wizard send` in a terminal.",
         )
     validate_expire(args.expire)
@@ -63,6 +67,7 @@ def _confirm_repair(args: argparse.Namespace) -> Any:
 
 async def _apply(args: argparse.Namespace, options: SetupOptions) -> int:
     from okta_wizard.setup.engine import SecretNotStored, Setup
+    from okta_wizard.setup.journal import SetupLocked
     from okta_wizard.setup.steps import run_apply, send_link
 
     assert options.assignment is not None
@@ -88,12 +93,15 @@ async def _apply(args: argparse.Namespace, options: SetupOptions) -> int:
                     file=sys.stderr,
                 )
             raise
-        except WizardError:
-            _print_resume_hint(setup)
+        except WizardError as exc:
+            _print_resume_hint(setup, resumable=_rerun_can_fix(exc, SetupLocked))
             raise
     if args.json:
+        # The link is not shown with --json (only its metadata is in the object).
         print_json(outcome_json(setup, outcome))
     else:
+        if outcome.link_url is not None:
+            _show_link_once(outcome.link_url)
         _print_human(setup, outcome)
     return int(ExitCode.OK if outcome.ok else ExitCode.UNEXPECTED)
 
@@ -103,17 +111,30 @@ def _admin_domain(setup: Setup) -> tuple[str, ...]:
     return (login.rsplit("@", 1)[1],) if "@" in login else ()
 
 
-def _print_resume_hint(setup: Setup) -> None:
-    done = [
-        f"{n} {STEP_TITLES[n]}"
-        for n in sorted(setup.journal.steps)
-        if setup.journal.step_state(n) in ("done", "skipped")
-    ]
+def _rerun_can_fix(exc: WizardError, locked: type[WizardError]) -> bool:
+    """Network, 5xx, rate limit, a held lock: the same command later succeeds. A wrong group,
+    refused drift repair, a missing keyring or bad input need the remedy first."""
+    return isinstance(exc, locked) or exc.exit_code == ExitCode.UNAVAILABLE
+
+
+def _print_resume_hint(setup: Setup, *, resumable: bool) -> None:
+    done = [f"{n} {STEP_TITLES[n]}" for n in setup.steps_done_this_run()]
     app = f" App {setup.journal.app_id} exists." if setup.journal.app_id else ""
-    print(
-        f"okta-wizard: done so far: {', '.join(done) or 'nothing'}.{app} "
-        "Run the same command again to resume; it picks up where this stopped.",
-        file=sys.stderr,
+    parts = [f"this run did: {', '.join(done)}.{app}"] if done else []
+    if resumable:
+        parts.append("Run the same command again to resume; it picks up where this stopped.")
+    if parts:
+        print("okta-wizard: " + " ".join(parts), file=sys.stderr)
+
+
+def _show_link_once(link_url: Any) -> None:
+    """The link opens the credentials: on the alternate screen only, never in the scrollback."""
+    from okta_wizard.handoff.warnings import LINK_PREVIEW_WARNING
+
+    show_once(
+        "The one-time link for Upflow. Copy it now; it will not be shown again.",
+        [("link:", link_url)],
+        note=LINK_PREVIEW_WARNING,
     )
 
 
@@ -175,8 +196,19 @@ def _print_human(setup: Setup, outcome: ApplyOutcome) -> None:
     if not outcome.ok:
         print("\n".join(check_lines(c for c in outcome.checks if not c.ok)))
     if outcome.link:
-        print(f"{OK_MARK} 6 {STEP_TITLES[6]:<{width}}  link on {outcome.link.get('server')}")
-        if outcome.link_url is not None:
-            print(f"  {outcome.link_url.reveal()}")
+        link = outcome.link
+        print(f"{OK_MARK} 6 {STEP_TITLES[6]:<{width}}  link on {link.get('server')}")
+        burn = "yes" if link.get("burn_after_reading") else "no"
+        expires = link.get("expires_at") or "never"
+        print(
+            f"  paste id {link.get('paste_id')}, expires {expires} ({link.get('expire')}), "
+            f"burn after reading: {burn}"
+        )
     if setup.options.assignment and setup.options.assignment.mode != "none":
         print("  Users still need an invitation in Upflow to sign in.")
+    if app.secret_source == "new":
+        print(
+            "  A new client secret was made; the old one stays active so Upflow keeps working. "
+            "Once Upflow has the new one, retire the old one with: okta-wizard verify "
+            f"--org-url {setup.origin} --retire-old-secrets"
+        )

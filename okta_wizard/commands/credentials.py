@@ -18,6 +18,7 @@ import os
 import sys
 import time
 
+from okta_wizard.cli import org_url_arg
 from okta_wizard.commands._common import make_vault, org_url_from, print_json
 from okta_wizard.errors import ExitCode, UsageError
 from okta_wizard.secret import Secret
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _origin(args: argparse.Namespace) -> str:
-    if getattr(args, "org_url", None) or os.environ.get("OKTA_WIZARD_ORG_URL"):
+    if org_url_arg(args):
         return org_url_from(args).origin
     saved = journal_store.list_journals()
     if len(saved) == 1:

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from okta_wizard.cli import org_url_arg
 from okta_wizard.commands._common import print_json
 from okta_wizard.errors import ExitCode
 from okta_wizard.orgurl import parse_org_url
@@ -13,7 +14,8 @@ from okta_wizard.setup.engine import STEP_TITLES, list_saved_setups
 
 
 def run(args: argparse.Namespace) -> int:
-    wanted = parse_org_url(args.org_url).origin if getattr(args, "org_url", None) else None
+    given = org_url_arg(args)
+    wanted = parse_org_url(given).origin if given else None
     setups = [s for s in list_saved_setups() if wanted is None or s.org_url == wanted]
     if args.receipt:
         return _print_receipts([s.org_url for s in setups], as_json=args.json)
@@ -29,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
                         "step_reached": s.step_reached,
                         "updated_at": s.updated_at,
                         "steps": {str(n): state for n, state in s.steps.items()},
+                        "secret_fingerprint": s.secret_fingerprint,
                     }
                     for s in setups
                 ]
@@ -42,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{s.org_url}  {s.label!r}  app {s.app_id or '-'}  updated {s.updated_at}")
         for n, title in STEP_TITLES.items():
             print(f"  {n} {title:<22}  {s.steps.get(n, 'pending')}")
+        if s.secret_fingerprint:
+            print(f"  secret fingerprint        {s.secret_fingerprint}")
     return int(ExitCode.OK)
 
 

@@ -1,16 +1,21 @@
 """`okta-wizard verify`: live checks of an existing setup; `--fix` repairs drift.
 
-Exit 0 when every check passes, 1 when one fails (each failure prints its remedy).
+`--retire-old-secrets` deactivates the app's other active secrets once Upflow has the new one
+(after `apply --new-secret`); never the one the keyring holds.
+
+Exit 0 when every check passes, 1 when one fails (each failure prints its remedy), 2 when a
+change was asked for without a terminal to confirm it and without --yes (nothing changed).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 
 from okta_wizard.commands._common import check_lines, confirm, options_from, print_json, progress
-from okta_wizard.errors import ExitCode
-from okta_wizard.setup.engine import SetupOptions
+from okta_wizard.errors import ExitCode, UsageError
+from okta_wizard.setup.engine import Check, Setup, SetupOptions
 
 FIXABLE = {
     "app active",
@@ -26,19 +31,37 @@ FIXABLE = {
 
 def run(args: argparse.Namespace) -> int:
     options = options_from(args, assignment_required=False)
+    _refuse_unconfirmable(args)
     return asyncio.run(_verify(args, options))
 
 
-async def _verify(args: argparse.Namespace, options: SetupOptions) -> int:
-    from okta_wizard.setup.engine import Setup
+def _refuse_unconfirmable(args: argparse.Namespace) -> None:
+    """A change is confirmed on a terminal or by --yes; never silently skipped."""
+    wanted = [
+        o
+        for o, on in (("--fix", args.fix), ("--retire-old-secrets", args.retire_old_secrets))
+        if on
+    ]
+    if wanted and not args.yes and not sys.stdin.isatty():
+        raise UsageError(
+            f"{' and '.join(wanted)} changes the app in Okta and asks first, but there is no "
+            "terminal to ask. Nothing was changed.",
+            remedy="Run it in a terminal, or add --yes to repair without a terminal: "
+            f"okta-wizard verify {' '.join(wanted)} --yes",
+        )
 
+
+async def _verify(args: argparse.Namespace, options: SetupOptions) -> int:
     repaired: list[str] = []
+    retired: list[str] = []
     async with Setup(options, on_progress=progress) as setup:
         checks = await setup.verify()
         fixable = [c for c in checks if not c.ok and c.name in FIXABLE]
         if args.fix and fixable and (args.yes or confirm("Repair the app in Okta?")):
             repaired = [d.field for d in await setup.repair_drift()]
             checks = await setup.verify()
+        if args.retire_old_secrets:
+            retired = await _retire(args, setup, checks)
         app_id = setup.app.id if setup.app else None
     ok = all(c.ok for c in checks)
     if args.json:
@@ -48,6 +71,7 @@ async def _verify(args: argparse.Namespace, options: SetupOptions) -> int:
                 "org_url": options.org_url.origin,
                 "app_id": app_id,
                 "repaired": repaired,
+                "retired_secrets": retired,
                 "checks": [
                     {"name": c.name, "ok": c.ok, "detail": c.detail, "remedy": c.remedy}
                     for c in checks
@@ -57,5 +81,34 @@ async def _verify(args: argparse.Namespace, options: SetupOptions) -> int:
     else:
         if repaired:
             print("Repaired: " + ", ".join(repaired))
+        if retired:
+            print("Deactivated old client secrets: " + ", ".join(retired))
         print("\n".join(check_lines(checks)))
     return int(ExitCode.OK if ok else ExitCode.UNEXPECTED)
+
+
+async def _retire(args: argparse.Namespace, setup: Setup, checks: tuple[Check, ...]) -> list[str]:
+    """Deactivate the other active secrets, only once Okta accepts the keyring's secret."""
+    accepted = any(c.name == "secret accepted by Okta" and c.ok for c in checks)
+    if not accepted:
+        raise UsageError(
+            "Okta does not accept the keyring's secret (see `okta-wizard verify`): retiring the "
+            "others could lock Upflow out. Nothing was deactivated.",
+            remedy="Fix the failed checks first, then run verify --retire-old-secrets again.",
+        )
+    old = await setup.old_secrets()
+    if not old:
+        raise UsageError(
+            "Nothing to retire: the only active client secret is the one in the keyring, and "
+            "that one is never deactivated.",
+            remedy="No action needed.",
+        )
+    ids = ", ".join(s.id for s in old)
+    question = (
+        f"Deactivate {len(old)} old client secret(s) ({ids})? Upflow must already have the "
+        "keyring's secret, or its sign-in stops working."
+    )
+    if not (args.yes or confirm(question)):
+        print("Nothing deactivated.", file=sys.stderr)
+        return []
+    return await setup.retire_old_secrets()

@@ -153,6 +153,7 @@ class SavedSetup:
     step_reached: int
     updated_at: str
     steps: dict[int, str] = field(default_factory=dict)  # step -> "done" | "failed" | "pending"
+    secret_fingerprint: str | None = None  # Secret.fingerprint() of the stored secret
 
 
 ProgressCallback = Callable[[str], None]
@@ -196,6 +197,7 @@ def list_saved_setups() -> list[SavedSetup]:
             step_reached=j.step_reached,
             updated_at=j.updated_at,
             steps={n: r.state for n, r in sorted(j.steps.items())},
+            secret_fingerprint=j.secret_fingerprint,
         )
         for j in journal_store.list_journals()
     ]
@@ -252,6 +254,7 @@ class Setup:
         self._actor: Actor | None = None
         self._discovery: dict[str, Discovery] = {}
         self.created_this_run = False
+        self._steps_at_start: dict[int, object] = {}
 
     # -- lifecycle
     async def __aenter__(self) -> Setup:
@@ -263,6 +266,7 @@ class Setup:
         saved = journal_store.load(self.origin)
         if saved is not None and saved.label == self.options.label:
             self.journal = saved
+        self._steps_at_start = dict(self.journal.steps)
         self._gateway = Gateway(self.options.org_url, self.options.credential)
         try:
             await self._gateway.__aenter__()
@@ -301,6 +305,20 @@ class Setup:
     @property
     def app(self) -> OidcApp | None:
         return self._app
+
+    def steps_done_this_run(self) -> list[int]:
+        """Steps this run finished (done or skipped); not those left by earlier runs."""
+        # record() makes a new StepRecord, so an unchanged object is an earlier run's.
+        return sorted(
+            n
+            for n, r in self.journal.steps.items()
+            if r.state in ("done", "skipped") and self._steps_at_start.get(n) is not r
+        )
+
+    def _note_secret(self, secret: Secret) -> None:
+        """Where the secret is and which one it is (fingerprint only), for status and receipts."""
+        self.journal.secret_stored_in = self.vault.backend_name()
+        self.journal.secret_fingerprint = secret.fingerprint()
 
     def _say(self, message: str) -> None:
         if self.on_progress is not None:
@@ -442,7 +460,7 @@ class Setup:
             raise SecretNotStored(app, created.client_secret, exc) from None
         self._note_app(app)
         self.created_this_run = True
-        self.journal.secret_stored_in = self.vault.backend_name()
+        self._note_secret(created.client_secret)
         self.journal.record(2, "done", "no existing app")
         self.journal.record(3, "done", f"created {app.id}")
         self._save()
@@ -450,7 +468,15 @@ class Setup:
 
     async def _secret_for(self, app: OidcApp) -> tuple[Secret, Literal["keyring", "okta", "new"]]:
         stored = await asyncio.to_thread(self.vault.load_client_secret, self.origin, app.client_id)
+        if stored and self.options.new_secret_if_lost:
+            # --new-secret is the remedy when Okta rejects the keyring's secret: a stale one
+            # (no longer an active secret of the app) counts as lost, not as found.
+            active = await self.okta.list_client_secrets(app.id)
+            if not any(s.status == "ACTIVE" and s.value == stored for s in active):
+                self._say("The keyring's secret is no longer active in Okta")
+                stored = None
         if stored:
+            self._note_secret(stored)
             return stored, "keyring"
         return await self.recover_secret(create_new=self.options.new_secret_if_lost)
 
@@ -489,23 +515,50 @@ class Setup:
             )
         except KeyringUnavailable as exc:
             raise SecretNotStored(app, chosen.value, exc) from None
-        self.journal.secret_stored_in = self.vault.backend_name()
+        self._note_secret(chosen.value)
         self._save()
         return chosen.value, source
 
-    async def retire_old_secrets(self) -> list[str]:
-        """After Upflow has the new secret: deactivate every other active one. Returns their ids."""
+    async def old_secrets(self) -> list[ClientSecret]:
+        """The active secrets other than the keyring's: what `retire_old_secrets` would deactivate.
+
+        Refuses (SecretMissing) unless the keyring's secret is itself an active secret of the
+        app: otherwise retiring "the others" could deactivate the one Upflow uses.
+        """
         app = await self._current_app()
         if app is None:
-            return []
+            raise SecretMissing(
+                f"No app labelled {self.options.label!r} in {self.origin}.",
+                remedy="Run `okta-wizard apply` first.",
+            )
         current = await asyncio.to_thread(self.vault.load_client_secret, self.origin, app.client_id)
         if not current:
-            raise SecretMissing("No secret in the keyring to keep.", remedy="Run apply first.")
+            raise SecretMissing(
+                f"The keyring holds no client secret for app {app.id}: nothing to keep.",
+                remedy="Run `okta-wizard apply` first; old secrets are retired only when the "
+                "keyring holds the one to keep.",
+            )
+        active = [s for s in await self.okta.list_client_secrets(app.id) if s.status == "ACTIVE"]
+        if not any(s.value == current for s in active):
+            raise SecretMissing(
+                f"The keyring's secret ({current.fingerprint()}) is not an active secret of app "
+                f"{app.id}; nothing was deactivated.",
+                remedy="Run `okta-wizard apply --new-secret` to store an active one first.",
+            )
+        return [s for s in active if s.value != current]
+
+    async def retire_old_secrets(self) -> list[str]:
+        """After Upflow has the new secret: deactivate every other active one. Returns their ids.
+
+        Never deactivates the secret the keyring holds (see `old_secrets`).
+        """
+        app = await self._current_app()
+        assert app is not None  # old_secrets refused otherwise
         retired = []
-        for s in await self.okta.list_client_secrets(app.id):
-            if s.status == "ACTIVE" and s.value is not None and s.value != current:
-                await self.okta.deactivate_client_secret(app.id, s.id)
-                retired.append(s.id)
+        for s in await self.old_secrets():
+            self._say(f"Deactivating client secret {s.id}")
+            await self.okta.deactivate_client_secret(app.id, s.id)
+            retired.append(s.id)
         return retired
 
     async def repair_drift(self) -> tuple[Drift, ...]:
@@ -655,7 +708,19 @@ class Setup:
             )
         else:
             result.append(Check("secret in keyring", True, secret.fingerprint()))
-            if discovery is not None:
+            if not app.active:
+                # Okta rejects every secret of an INACTIVE app: a failed introspect would say
+                # nothing about the secret, and a new one would only add a second secret.
+                result.append(
+                    Check(
+                        "secret accepted by Okta",
+                        False,
+                        f"cannot be checked until the app is active ({app.status})",
+                        "Reactivate the app: run `okta-wizard verify --fix` (or "
+                        "`okta-wizard apply`), then verify again. No new secret is needed.",
+                    )
+                )
+            elif discovery is not None:
                 accepted = await self.okta.introspect_accepts(
                     discovery, app.client_id, secret, app.token_endpoint_auth_method
                 )

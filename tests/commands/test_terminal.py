@@ -104,6 +104,7 @@ def test_apply_send_makes_a_one_time_link_that_decrypts(org: Org) -> None:
             *("apply", "--org-url", org.url, "--group", "Finance", "--send"),
             *("--secrets-url", org.sb.secrets_url, "--expire", "1day"),
         ],
+        answer=b"\r",
         OKTA_API_TOKEN=TEST_TOKEN,
     )
     assert code == ExitCode.OK, screen
@@ -113,6 +114,14 @@ def test_apply_send_makes_a_one_time_link_that_decrypts(org: Org) -> None:
     )
     assert match, screen
     server, paste_id, key = match.groups()
+    # The link only on the alternate screen (gone from the scrollback after Enter), with the
+    # link-preview warning; the normal screen gets a summary without the key.
+    alt_on, alt_off = screen.index("\x1b[?1049h"), screen.index("\x1b[?1049l")
+    assert alt_on < match.start() < alt_off and screen.count(key) == 1
+    assert "Slack, Teams" in screen[alt_on:alt_off] and "send --revoke" in screen[alt_on:alt_off]
+    normal = screen[alt_off:]
+    assert f"paste id {paste_id}" in normal and "burn after reading: yes" in normal
+    assert "expires 20" in normal and "(1day)" in normal
     # Journal and receipt: link metadata only.
     journal = org.journal()
     assert journal["link"]["paste_id"] == paste_id  # type: ignore[index]

@@ -42,10 +42,13 @@ class Org:
         assert len(apps) == 1, f"expected one app labelled {label!r}, found {len(apps)}"
         return apps[0]
 
-    def journal(self) -> dict[str, object]:
+    def journal_path(self) -> Path:
         files = [p for p in self.state_dir.glob("*.json") if "receipt" not in p.name]
         assert len(files) == 1, files
-        data: dict[str, object] = json.loads(files[0].read_text())
+        return files[0]
+
+    def journal(self) -> dict[str, object]:
+        data: dict[str, object] = json.loads(self.journal_path().read_text())
         return data
 
     def group_id(self, name: str) -> str:
