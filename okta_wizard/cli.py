@@ -122,6 +122,13 @@ def _add_send_options(p: argparse.ArgumentParser) -> None:
         metavar="VAR",
         help="protect the link with a password read from this environment variable",
     )
+    g.add_argument(
+        "--reveal",
+        action="store_true",
+        help="put the one-time link (a secret) in the output: in the JSON with --json, else "
+        "printed even when stdout is not a terminal. Without it, --json carries link "
+        "metadata only and the link is shown once on the terminal's alternate screen",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

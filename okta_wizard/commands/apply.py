@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from okta_wizard.commands._common import (
@@ -12,46 +13,50 @@ from okta_wizard.commands._common import (
     OK_MARK,
     check_lines,
     confirm,
-    interactive,
     options_from,
     print_json,
     progress,
-    show_once,
     show_once_on_alternate_screen,
 )
+from okta_wizard.commands.send import IN_JSON, link_json, print_link_notes, show_link
 from okta_wizard.errors import ExitCode, UsageError, WizardError
 from okta_wizard.setup.engine import STEP_TITLES
 
 if TYPE_CHECKING:
+    from okta_wizard.handoff.options import SendOptions
     from okta_wizard.setup.engine import Drift, Setup, SetupOptions
-    from okta_wizard.setup.steps import ApplyOutcome
+    from okta_wizard.setup.steps import ApplyOutcome, SentLink
 
 
 def run(args: argparse.Namespace) -> int:
-    options = options_from(args, assignment_required=True)
-    if args.send:
-        _check_send_options(args)
-    return asyncio.run(_apply(args, options))
-
-
-def _check_send_options(args: argparse.Namespace) -> None:
-    from okta_wizard.handoff.privatebin import normalize_server_url, validate_expire
-
-    if not interactive():
-        # The link is a secret: it is shown only on a terminal's alternate screen until Enter
-        # is pressed, and an unseen link is useless.
+    send = _check_send_options(args) if args.send else None
+    if args.reveal and not args.send:
         raise UsageError(
-            "--send shows the one-time link on the terminal, and this run has none "
-            "(stdin and stdout must both be a terminal).",
-            remedy="Run apply without --send here, then `okta-wizard send` in a terminal.",
+            "--reveal applies to the one-time link, and this run makes none.",
+            remedy="Add --send, or drop --reveal.",
         )
-    validate_expire(args.expire)
-    normalize_server_url(args.secrets_url)
-    for domain in args.email_domain:
-        if "." not in domain or "@" in domain or " " in domain:
-            raise UsageError(
-                f"{domain!r} is not an email domain.", remedy="Pass --email-domain acme.com"
-            )
+    options = options_from(args, assignment_required=True)
+    return asyncio.run(_apply(args, options, send))
+
+
+@dataclass(frozen=True)
+class _SendPlan:
+    options: SendOptions
+    delivery: str  # commands.send.link_delivery
+
+
+def _check_send_options(args: argparse.Namespace) -> _SendPlan:
+    """The same checks as `okta-wizard send`, before any Okta call (bad input: exit 2)."""
+    from okta_wizard.commands.send import ALT_SCREEN, link_delivery, send_options_from
+
+    options = send_options_from(args)
+    delivery = link_delivery(args, plain=ALT_SCREEN)
+    if not options.email_domains and getattr(args, "client_id", None):
+        raise UsageError(
+            "A service app has no admin email to take the users' email domain from.",
+            remedy="Pass --email-domain acme.com (repeatable) with --send.",
+        )
+    return _SendPlan(options, delivery)
 
 
 def _confirm_repair(args: argparse.Namespace) -> Any:
@@ -65,25 +70,26 @@ def _confirm_repair(args: argparse.Namespace) -> Any:
     return ask
 
 
-async def _apply(args: argparse.Namespace, options: SetupOptions) -> int:
+async def _apply(args: argparse.Namespace, options: SetupOptions, send: _SendPlan | None) -> int:
     from okta_wizard.setup.engine import SecretNotStored, Setup
     from okta_wizard.setup.journal import SetupLocked
     from okta_wizard.setup.steps import run_apply, send_link
 
     assert options.assignment is not None
+    sent: SentLink | None = None
     async with Setup(options, on_progress=progress) as setup:
         try:
             outcome = await run_apply(
                 setup, options.assignment, confirm_repair=_confirm_repair(args)
             )
-            if args.send and outcome.ok:
-                domains = tuple(args.email_domain) or _admin_domain(setup)
-                await send_link(
+            if send is not None and outcome.ok:
+                sent = await send_link(
                     setup,
                     outcome,
-                    server_url=args.secrets_url,
-                    email_domains=domains,
-                    expire=args.expire,
+                    server_url=send.options.server,
+                    email_domains=send.options.email_domains,
+                    expire=send.options.expire,
+                    password=send.options.password,
                 )
         except SecretNotStored as exc:
             shown = show_once_on_alternate_screen(exc.secret, exc.app.id)
@@ -96,19 +102,16 @@ async def _apply(args: argparse.Namespace, options: SetupOptions) -> int:
         except WizardError as exc:
             _print_resume_hint(setup, resumable=_rerun_can_fix(exc, SetupLocked))
             raise
+    if sent is not None and send is not None:
+        show_link(sent, send.delivery)
     if args.json:
-        # The link is not shown with --json (only its metadata is in the object).
-        print_json(outcome_json(setup, outcome))
+        reveal = send is not None and send.delivery == IN_JSON
+        print_json(outcome_json(setup, outcome, sent, reveal=reveal))
     else:
-        if outcome.link_url is not None:
-            _show_link_once(outcome.link_url)
         _print_human(setup, outcome)
+    if sent is not None:
+        print_link_notes(sent)
     return int(ExitCode.OK if outcome.ok else ExitCode.UNEXPECTED)
-
-
-def _admin_domain(setup: Setup) -> tuple[str, ...]:
-    login = setup.journal.actor_login or ""
-    return (login.rsplit("@", 1)[1],) if "@" in login else ()
 
 
 def _rerun_can_fix(exc: WizardError, locked: type[WizardError]) -> bool:
@@ -127,18 +130,9 @@ def _print_resume_hint(setup: Setup, *, resumable: bool) -> None:
         print("okta-wizard: " + " ".join(parts), file=sys.stderr)
 
 
-def _show_link_once(link_url: Any) -> None:
-    """The link opens the credentials: on the alternate screen only, never in the scrollback."""
-    from okta_wizard.handoff.warnings import LINK_PREVIEW_WARNING
-
-    show_once(
-        "The one-time link for Upflow. Copy it now; it will not be shown again.",
-        [("link:", link_url)],
-        note=LINK_PREVIEW_WARNING,
-    )
-
-
-def outcome_json(setup: Setup, outcome: ApplyOutcome) -> dict[str, Any]:
+def outcome_json(
+    setup: Setup, outcome: ApplyOutcome, sent: SentLink | None = None, *, reveal: bool = False
+) -> dict[str, Any]:
     app = outcome.app.app
     data: dict[str, Any] = {
         "ok": outcome.ok,
@@ -166,8 +160,8 @@ def outcome_json(setup: Setup, outcome: ApplyOutcome) -> dict[str, Any]:
         ],
         "okta_calls": outcome.calls,
     }
-    if outcome.link:
-        data["link"] = outcome.link  # metadata only; the link itself is printed to a terminal
+    if sent is not None:
+        data["link"] = link_json(sent, reveal=reveal)  # the link itself only with --reveal
     return data
 
 

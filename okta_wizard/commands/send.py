@@ -1,69 +1,157 @@
 """`okta-wizard send`: step 6 alone, from the saved setup and the keyring-held secret.
 
 No Okta call: client_id, issuer and label come from the journal, the secret from the keyring.
-The link is a secret. It is printed only to a terminal, or inside `--json` output, because a
-script that asks for `--json` has no other way to get it (documented choice). It is never
-written to the journal or the receipt; its delete token goes to the keyring so
-`send --revoke` can delete an unread link. A new `send` first deletes the previous unread
-link, so at most one live copy of the secret exists.
+The link is a secret (its fragment is the decryption key), so where it goes is one policy for
+`send` and `apply --send` (`link_delivery`, checked before anything is read or sent):
+
+- `--json --reveal`: in the JSON object (`link.url`), for a script that asked for it.
+- `--json` alone: the JSON holds link metadata only; the link is shown once on the terminal's
+  alternate screen (stdin and stdout must be a terminal), else exit 2 and nothing is posted.
+- plain `send`: printed on the terminal (stdout must be one); `apply --send`: the alternate
+  screen. `--reveal` without `--json` prints it on stdout even when that is not a terminal.
+
+It is never written to the journal or the receipt; its delete token goes to the keyring so
+`send --revoke` can delete an unread link. A new link first deletes the previous unread one
+(`setup.steps.hand_off`, shared with `apply --send` and the wizard), so at most one live copy
+of the secret exists.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from okta_wizard.commands._common import make_vault, org_url_from, print_json
-from okta_wizard.errors import ExitCode, HandoffError, KeyringUnavailable, UsageError
-from okta_wizard.secret import Secret
+from okta_wizard.commands._common import (
+    interactive,
+    make_vault,
+    org_url_from,
+    print_json,
+    show_once,
+)
+from okta_wizard.errors import ExitCode, HandoffError, UsageError
 
 if TYPE_CHECKING:
-    from okta_wizard.handoff.privatebin import Link
+    from okta_wizard.handoff.options import SendOptions
+    from okta_wizard.secret import Secret
     from okta_wizard.setup.journal import Journal
+    from okta_wizard.setup.steps import SentLink
     from okta_wizard.vault import Vault
+
+# Where the one-time link goes (see the module docstring).
+IN_JSON, ALT_SCREEN, PRINT = "json", "alternate-screen", "print"
+REVEAL_HINT = "pass --reveal to include the link in the JSON output"
 
 
 def run(args: argparse.Namespace) -> int:
     origin = org_url_from(args).origin
     if args.revoke:
         return _revoke(args, origin)
-    inputs = _check_inputs(args)  # every input check before anything is read or sent
+    # Every input check before anything is read or sent.
+    options = send_options_from(args)
+    delivery = link_delivery(args, plain=PRINT)
     from okta_wizard.setup.journal import OrgLock
 
     with OrgLock(origin):
-        return _send(args, origin, *inputs)
+        return _send(args, origin, options, delivery)
 
 
-def _check_inputs(args: argparse.Namespace) -> tuple[str, str, tuple[str, ...], Secret | None]:
-    from okta_wizard.handoff.message import normalize_email_domain
-    from okta_wizard.handoff.privatebin import (
-        normalize_server_url,
-        validate_expire,
-        validate_password,
+def send_options_from(args: argparse.Namespace) -> SendOptions:
+    """The step-6 options of `send` and `apply --send`; exit 2 on bad input, nothing touched."""
+    from okta_wizard.handoff.options import send_options
+
+    return send_options(
+        secrets_url=args.secrets_url,
+        expire=args.expire,
+        email_domains=args.email_domain,
+        password_env=args.password_from_env,
     )
 
-    if not args.json and not sys.stdout.isatty():
+
+def link_delivery(args: argparse.Namespace, *, plain: str) -> str:
+    """Where the link will go, decided before anything is sent (module docstring).
+
+    `plain` is the command's choice without --json: PRINT (send: needs stdout to be a
+    terminal) or ALT_SCREEN (apply --send: needs stdin and stdout to be one).
+    """
+    reveal = bool(getattr(args, "reveal", False))
+    if args.json:
+        if reveal:
+            return IN_JSON
+        if interactive():
+            return ALT_SCREEN
         raise UsageError(
-            "The one-time link is shown only on a terminal, and this output is not one.",
-            remedy="Run `okta-wizard send` in a terminal, or pass --json to receive it in JSON.",
+            "The one-time link is a secret and this run has no terminal to show it on: "
+            f"{REVEAL_HINT}. Nothing was sent.",
+            remedy="Or run it in a terminal (stdin and stdout) to see the link once on the "
+            "alternate screen, with only its metadata in the JSON.",
         )
-    expire = validate_expire(args.expire)
-    server = normalize_server_url(args.secrets_url)
-    domains = tuple(dict.fromkeys(normalize_email_domain(d) for d in args.email_domain))
-    password = None
-    if args.password_from_env:
-        value = os.environ.get(args.password_from_env)
-        if value is None:
-            raise UsageError(
-                f"The environment variable {args.password_from_env} is not set.",
-                remedy="Export it with the link password, or drop --password-from-env.",
-            )
-        password = Secret(value)
-        validate_password(password)
-    return server, expire, domains, password
+    if reveal:
+        return PRINT
+    if plain == PRINT and sys.stdout.isatty():
+        return PRINT
+    if plain == ALT_SCREEN and interactive():
+        return ALT_SCREEN
+    needs = "this output is not one" if plain == PRINT else "stdin and stdout must both be one"
+    raise UsageError(
+        f"The one-time link is shown only on a terminal, and {needs}. Nothing was sent.",
+        remedy="Run it in a terminal, or pass --json --reveal (or --reveal) to have the link "
+        "printed in the output.",
+    )
+
+
+def show_link(sent: SentLink, delivery: str) -> None:
+    """The link on the terminal as `delivery` says; IN_JSON is printed with the JSON object."""
+    from okta_wizard.handoff.warnings import LINK_PREVIEW_WARNING
+
+    link = sent.link
+    until = link.expires_at or "never (until read)"
+    password_note = (
+        "Give Upflow the link password through another channel (a call, not the ticket)."
+        if sent.password_protected
+        else ""
+    )
+    if delivery == ALT_SCREEN:
+        show_once(
+            "The one-time link for Upflow (burns after the first read; expires "
+            f"{until}). Copy it now; it will not be shown again.",
+            [("link:", link.url)],
+            note="\n".join(filter(None, [LINK_PREVIEW_WARNING, password_note])),
+        )
+    elif delivery == PRINT:
+        print(f"One-time link (burns after the first read; expires {until}):\n")
+        print(f"  {link.url.reveal()}\n")
+        if password_note:
+            print(password_note)
+
+
+def link_json(sent: SentLink, *, reveal: bool) -> dict[str, Any]:
+    """The `link` object of `send --json` and `apply --send --json`: the link only if `reveal`."""
+    data: dict[str, Any] = {
+        **sent.link.metadata(),
+        "delete_token_stored": sent.delete_token_stored,
+        "password_protected": sent.password_protected,
+        "email_domains": list(sent.email_domains),
+        "receipt": str(sent.receipt),
+    }
+    if reveal:
+        data["url"] = sent.link.url.reveal()
+    return data
+
+
+def print_link_notes(sent: SentLink) -> None:
+    """What the admin must know, on stderr (never the link)."""
+    from okta_wizard.handoff.warnings import LINK_PREVIEW_WARNING
+
+    if sent.replaced:
+        print(f"okta-wizard: deleted the previous unread link ({sent.replaced}).", file=sys.stderr)
+    print(f"okta-wizard: {LINK_PREVIEW_WARNING}", file=sys.stderr)
+    if not sent.delete_token_stored:
+        print(
+            "okta-wizard: the keyring refused the delete token: --revoke will not work.",
+            file=sys.stderr,
+        )
 
 
 def _saved_setup(origin: str) -> Journal:
@@ -90,125 +178,43 @@ def _client_secret(vault: Vault, origin: str, client_id: str) -> Secret:
     return secret
 
 
-def _send(
-    args: argparse.Namespace,
-    origin: str,
-    server: str,
-    expire: str,
-    domains: tuple[str, ...],
-    password: Secret | None,
-) -> int:
-    from okta_wizard.handoff.message import HandoffDetails, render_message
-    from okta_wizard.handoff.privatebin import create_link
+def _send(args: argparse.Namespace, origin: str, options: SendOptions, delivery: str) -> int:
+    from okta_wizard.handoff.options import default_email_domains
     from okta_wizard.handoff.warnings import LINK_PREVIEW_WARNING
-    from okta_wizard.setup import journal as journal_store
+    from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI
+    from okta_wizard.setup.steps import HandoffSource, hand_off
 
     saved = _saved_setup(origin)
     assert saved.client_id is not None and saved.issuer is not None
-    if not domains:
-        login = saved.actor_login or ""
-        if "@" not in login:
-            raise UsageError(
-                "No email domain given and the admin's login has none.",
-                remedy="Pass --email-domain acme.com (repeatable).",
-            )
-        domains = (login.rsplit("@", 1)[1].lower(),)
+    default_email_domains(options.email_domains, saved.actor_login)  # exit 2 before the keyring
     vault = make_vault(args)
-    secret = _client_secret(vault, origin, saved.client_id)
-    _retire_previous_link(vault, saved)
-    message = render_message(
-        HandoffDetails(
-            client_id=saved.client_id,
-            client_secret=secret,
-            issuer=saved.issuer,
-            email_domains=domains,
-            label=saved.label,
-            org_url=origin,
-        )
-    )
-    link = asyncio.run(create_link(server, message, expire=expire, password=password))
-    try:
-        vault.store_delete_token(origin, link.paste_id, link.delete_token)
-        revocable = True
-    except KeyringUnavailable:
-        revocable = False  # the link exists; losing only the ability to revoke it
-    saved.link = link.metadata()
-    saved.record(6, "done", f"link {link.paste_id} on {link.server}")
-    journal_store.save(saved)
-    receipt_file = _write_receipt(saved, secret, link, domains)
-    if args.json:
-        data: dict[str, Any] = {
-            "ok": True,
-            "link": link.url.reveal(),  # asked for explicitly with --json; see module doc
-            **link.metadata(),
-            "revocable": revocable,
-            "password_protected": password is not None,
-            "receipt": str(receipt_file),
-            "warning": LINK_PREVIEW_WARNING,
-        }
-        print_json(data)
-    else:
-        until = link.expires_at or "never (until read)"
-        print(f"One-time link (burns after the first read; expires {until}):\n")
-        print(f"  {link.url.reveal()}\n")
-        if password is not None:
-            print("Give Upflow the link password through another channel (a call, not the ticket).")
-        print(f"Receipt for your IT ticket (no secret): {receipt_file}")
-    print(f"okta-wizard: {LINK_PREVIEW_WARNING}", file=sys.stderr)
-    if not revocable:
-        print(
-            "okta-wizard: the keyring refused the delete token: --revoke will not work.",
-            file=sys.stderr,
-        )
-    return int(ExitCode.OK)
-
-
-def _retire_previous_link(vault: Vault, saved: Journal) -> None:
-    """Delete the last unread link before making its replacement: one live copy at most."""
-    from okta_wizard.handoff.privatebin import delete_link
-
-    previous = saved.link or {}
-    paste_id, server = previous.get("paste_id"), previous.get("server")
-    if not paste_id or not server or previous.get("revoked_at"):
-        return
-    token = vault.load_delete_token(saved.org_url, paste_id)
-    if token is None:
-        return
-    try:
-        asyncio.run(delete_link(server, paste_id, token))
-        print(f"okta-wizard: deleted the previous unread link ({paste_id}).", file=sys.stderr)
-    except HandoffError:
-        pass  # already read or expired: nothing to delete
-    vault.delete_delete_token(saved.org_url, paste_id)
-
-
-def _write_receipt(saved: Journal, secret: Secret, link: Link, domains: tuple[str, ...]) -> Any:
-    from okta_wizard.handoff.receipt import Receipt, write_receipt
-    from okta_wizard.setup.journal import receipt_path
-    from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI
-
-    groups = ("Everyone",) if saved.assignment_mode == "everyone" else tuple(saved.group_names)
-    receipt = Receipt(
-        org_url=saved.org_url,
+    source = HandoffSource(
+        org_url=origin,
         app_id=saved.app_id or "",
-        client_id=saved.client_id or "",
-        issuer=saved.issuer or "",
+        client_id=saved.client_id,
+        issuer=saved.issuer,
         label=saved.label,
+        secret=_client_secret(vault, origin, saved.client_id),
+        groups=("Everyone",) if saved.assignment_mode == "everyone" else tuple(saved.group_names),
         # Step 5 verified the app holds exactly these before the setup was marked done.
         redirect_uris=(SIGN_IN_REDIRECT_URI,),
         post_logout_redirect_uris=(SIGN_OUT_REDIRECT_URI,),
-        groups=groups,
-        run_by=saved.actor_login or "",
-        created_at=link.created_at,
-        secret_fingerprint=secret.fingerprint(),
-        link_server=link.server,
-        link_expire=link.expire,
-        link_expires_at=link.expires_at,
-        email_domains=domains,
     )
-    path = receipt_path(saved.org_url)
-    write_receipt(receipt, path)
-    return path
+    sent = asyncio.run(hand_off(vault, saved, source, options))
+    show_link(sent, delivery)
+    if args.json:
+        print_json(
+            {
+                "ok": True,
+                "org_url": origin,
+                "link": link_json(sent, reveal=delivery == IN_JSON),
+                "warning": LINK_PREVIEW_WARNING,
+            }
+        )
+    else:
+        print(f"Receipt for your IT ticket (no secret): {sent.receipt}")
+    print_link_notes(sent)
+    return int(ExitCode.OK)
 
 
 def _revoke(args: argparse.Namespace, origin: str) -> int:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from okta_wizard.errors import UsageError
+from okta_wizard.errors import HandoffError, KeyringUnavailable, UsageError
+from okta_wizard.handoff.options import SendOptions, default_email_domains, send_options
 from okta_wizard.okta.models import Group
+from okta_wizard.secret import Secret
 from okta_wizard.setup.engine import (
     AppReport,
     AssignmentChoice,
@@ -23,6 +26,11 @@ from okta_wizard.setup.engine import (
     Drift,
     Setup,
 )
+
+if TYPE_CHECKING:
+    from okta_wizard.handoff.privatebin import Link
+    from okta_wizard.setup.journal import Journal
+    from okta_wizard.vault import Vault
 
 ConfirmRepair = Callable[[tuple[Drift, ...]], bool]
 
@@ -71,6 +79,126 @@ async def run_apply(
     return ApplyOutcome(report, app_report, groups, credentials, checks, calls=setup.calls)
 
 
+@dataclass(frozen=True)
+class HandoffSource:
+    """What the message and the receipt say: the setup's values and its secret."""
+
+    org_url: str
+    app_id: str
+    client_id: str
+    issuer: str
+    label: str
+    secret: Secret = field(repr=False)
+    groups: tuple[str, ...]
+    redirect_uris: tuple[str, ...]
+    post_logout_redirect_uris: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SentLink:
+    link: Link  # link.url is the one-time link (a Secret)
+    email_domains: tuple[str, ...]
+    delete_token_stored: bool  # False: the keyring refused it, so --revoke cannot work
+    receipt: Path
+    replaced: str | None = None  # paste id of the previous unread link, deleted first
+    password_protected: bool = False
+
+
+async def hand_off(
+    vault: Vault, journal: Journal, source: HandoffSource, options: SendOptions
+) -> SentLink:
+    """Step 6, the one code path of `send`, `apply --send` and the wizard.
+
+    Deletes the previous unread link (delete token from the keyring) so at most one live copy
+    of the secret exists, encrypts and posts the message, keeps the new delete token in the
+    keyring, records link metadata (never the link) in the journal and writes the receipt.
+    Nothing is printed: the caller decides how the link is shown.
+    """
+    from okta_wizard.handoff.message import HandoffDetails, render_message
+    from okta_wizard.handoff.privatebin import create_link
+    from okta_wizard.setup import journal as journal_store
+
+    domains = default_email_domains(options.email_domains, journal.actor_login)
+    replaced = await _retire_previous_link(vault, journal)
+    message = render_message(
+        HandoffDetails(
+            client_id=source.client_id,
+            client_secret=source.secret,
+            issuer=source.issuer,
+            email_domains=domains,
+            label=source.label,
+            org_url=source.org_url,
+        )
+    )
+    link = await create_link(
+        options.server,
+        message,
+        expire=options.expire,
+        password=options.password,
+        burn_after_reading=options.burn_after_reading,
+    )
+    try:
+        await asyncio.to_thread(
+            vault.store_delete_token, source.org_url, link.paste_id, link.delete_token
+        )
+        stored = True
+    except KeyringUnavailable:
+        stored = False  # the link exists; only the ability to revoke it is lost
+    journal.link = link.metadata()
+    journal.record(6, "done", f"link {link.paste_id} on {link.server}")
+    journal_store.save(journal)
+    receipt = _write_receipt(source, link, domains, journal.actor_login or "")
+    return SentLink(link, domains, stored, receipt, replaced, options.password is not None)
+
+
+async def _retire_previous_link(vault: Vault, journal: Journal) -> str | None:
+    """Delete the last unread link before making its replacement; its paste id if deleted."""
+    from okta_wizard.handoff.privatebin import delete_link
+
+    previous = journal.link or {}
+    paste_id, server = previous.get("paste_id"), previous.get("server")
+    if not paste_id or not server or previous.get("revoked_at"):
+        return None
+    token = await asyncio.to_thread(vault.load_delete_token, journal.org_url, paste_id)
+    if token is None:
+        return None
+    deleted: str | None = paste_id
+    try:
+        await delete_link(server, paste_id, token)
+    except HandoffError:
+        deleted = None  # already read or expired: nothing left to delete
+    await asyncio.to_thread(vault.delete_delete_token, journal.org_url, paste_id)
+    return deleted
+
+
+def _write_receipt(
+    source: HandoffSource, link: Link, domains: tuple[str, ...], run_by: str
+) -> Path:
+    from okta_wizard.handoff.receipt import Receipt, write_receipt
+    from okta_wizard.setup.journal import receipt_path
+
+    receipt = Receipt(
+        org_url=source.org_url,
+        app_id=source.app_id,
+        client_id=source.client_id,
+        issuer=source.issuer,
+        label=source.label,
+        redirect_uris=source.redirect_uris,
+        post_logout_redirect_uris=source.post_logout_redirect_uris,
+        groups=source.groups,
+        run_by=run_by,
+        created_at=link.created_at,
+        secret_fingerprint=source.secret.fingerprint(),
+        link_server=link.server,
+        link_expire=link.expire,
+        link_expires_at=link.expires_at,
+        email_domains=domains,
+    )
+    path = receipt_path(source.org_url)
+    write_receipt(receipt, path)
+    return path
+
+
 async def send_link(
     setup: Setup,
     outcome: ApplyOutcome,
@@ -78,55 +206,28 @@ async def send_link(
     server_url: str,
     email_domains: tuple[str, ...],
     expire: str,
-) -> None:
-    """Step 6: the one-time link (hand-off library), its delete token in the keyring."""
-    from okta_wizard.handoff.message import HandoffDetails, render_message
-    from okta_wizard.handoff.privatebin import create_link
-    from okta_wizard.setup import journal as journal_store
-
-    creds = outcome.credentials
-    message = render_message(
-        HandoffDetails(
-            client_id=creds.client_id,
-            client_secret=creds.secret,
-            issuer=creds.issuer,
-            email_domains=email_domains,
-            label=setup.options.label,
-            org_url=setup.origin,
-        )
+    password: Secret | None = None,
+    burn_after_reading: bool = True,
+) -> SentLink:
+    """Step 6 after steps 1-5 of this run (`apply --send`, the wizard): `hand_off` with the
+    app Okta just verified. Sets `outcome.link` (metadata) and `outcome.link_url` (Secret)."""
+    checked = send_options(
+        secrets_url=server_url, expire=expire, email_domains=email_domains, password_env=None
     )
-    link = await create_link(server_url, message, expire=expire)
-    await asyncio.to_thread(
-        setup.vault.store_delete_token, setup.origin, link.paste_id, link.delete_token
-    )
-    outcome.link = link.metadata()
-    outcome.link_url = link.url
-    setup.journal.link = link.metadata()
-    setup.journal.record(6, "done", f"link {link.paste_id} on {link.server}")
-    journal_store.save(setup.journal)
-    _write_receipt(setup, outcome, email_domains)
-
-
-def _write_receipt(setup: Setup, outcome: ApplyOutcome, email_domains: tuple[str, ...]) -> None:
-    from okta_wizard.handoff.receipt import Receipt, write_receipt
-    from okta_wizard.setup.journal import now_iso, receipt_path
-
-    app, link = outcome.app.app, outcome.link or {}
-    receipt = Receipt(
+    options = replace(checked, password=password, burn_after_reading=burn_after_reading)
+    app, creds = outcome.app.app, outcome.credentials
+    source = HandoffSource(
         org_url=setup.origin,
         app_id=app.id,
-        client_id=app.client_id,
-        issuer=outcome.credentials.issuer,
+        client_id=creds.client_id,
+        issuer=creds.issuer,
         label=app.label,
-        redirect_uris=app.redirect_uris,
-        post_logout_redirect_uris=app.post_logout_redirect_uris,
+        secret=creds.secret,
         groups=tuple(g.name for g in outcome.groups),
-        run_by=setup.journal.actor_login or "",
-        created_at=str(link.get("created_at") or now_iso()),
-        secret_fingerprint=outcome.credentials.fingerprint,
-        link_server=str(link.get("server", "")),
-        link_expire=str(link.get("expire", "")),
-        link_expires_at=link.get("expires_at"),
-        email_domains=email_domains,
+        redirect_uris=tuple(app.redirect_uris),
+        post_logout_redirect_uris=tuple(app.post_logout_redirect_uris),
     )
-    write_receipt(receipt, receipt_path(setup.origin))
+    sent = await hand_off(setup.vault, setup.journal, source, options)
+    outcome.link = sent.link.metadata()
+    outcome.link_url = sent.link.url
+    return sent

@@ -10,19 +10,17 @@ import base64
 import json
 import os
 import pty
-import re
 import select
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
-from pbincli.format import Paste
 
 from okta_wizard.errors import ExitCode
 from okta_wizard.vault import Vault
+from tests.handoff.links import LINK_RE, pbincli_read
 from tests.leakscan import find_leaks
 from tests.setup.conftest import TEST_TOKEN, Org
 
@@ -109,11 +107,9 @@ def test_apply_send_makes_a_one_time_link_that_decrypts(org: Org) -> None:
     )
     assert code == ExitCode.OK, screen
     app = org.only_app()
-    match = re.search(
-        r"(http://127\.0\.0\.1:\d+/secrets/)\?([0-9a-f]{16})#([1-9A-HJ-NP-Za-km-z]+)", screen
-    )
+    match = LINK_RE.search(screen)
     assert match, screen
-    server, paste_id, key = match.groups()
+    _, paste_id, key = match.groups()
     # The link only on the alternate screen (gone from the scrollback after Enter), with the
     # link-preview warning; the normal screen gets a summary without the key.
     alt_on, alt_off = screen.index("\x1b[?1049h"), screen.index("\x1b[?1049l")
@@ -132,13 +128,5 @@ def test_apply_send_makes_a_one_time_link_that_decrypts(org: Org) -> None:
     assert find_leaks(secrets, paths=[org.state_dir]) == []
     assert Vault().load_delete_token(org.url, paste_id) is not None
     # An independent implementation (pbincli) decrypts what Upflow will read.
-    payload = httpx.get(
-        f"{server}?pasteid={paste_id}", headers={"X-Requested-With": "JSONHttpRequest"}
-    ).json()
-    paste = Paste()
-    paste.setVersion(2)
-    paste.loadJSON(payload)
-    paste.setHash(key)
-    paste.decrypt()
-    text = paste.getText().decode()
+    text = pbincli_read(match.group(0))
     assert app.id in text and app.secrets[0].value in text and org.url in text
