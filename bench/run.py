@@ -3,6 +3,10 @@ turn, in a fresh interpreter each, and print their figures. `make bench` calls t
 keyring session. Exit status: 1 if any bench failed or missed its goal.
 
 Run: .venv/bin/python bench/run.py [NAME ...]   (names without .py select a subset)
+
+Benches: apply_calls, gateway_first_call, handoff (one-time link: encrypt + post to the
+sandbox PrivateBin endpoint, PBKDF2 cost), help_start, sandbox_groups, tui_start. A new
+bench/<name>.py is picked up by the glob below.
 """
 
 from __future__ import annotations
