@@ -4,6 +4,8 @@ The SDK's own retries are off (`rateLimit.maxRetries = 0`): it would retry a POS
 503/504 and could make a duplicate app. Here 429 waits until `x-rate-limit-reset` (measured
 against Okta's own `Date` header, so a skewed local clock does not matter); server errors and
 transport failures back off, for idempotent requests only; every wait comes out of one budget.
+The same policy serves the Management API (transport.py) and the token endpoint
+(service_app.py): `retry_delay` decides, `WaitBudget.take` bounds.
 """
 
 from __future__ import annotations
@@ -75,6 +77,25 @@ def backoff_delay(attempt: int) -> float:
     return _BACKOFF_S[min(attempt, len(_BACKOFF_S)) - 1]
 
 
+def retry_delay(
+    outcome: RawResponse | TransportFailure, attempt: int, *, retry_server_errors: bool
+) -> float | None:
+    """The wait before sending the request again, or None when this outcome is final.
+
+    429: until `x-rate-limit-reset` (Okta refused before doing anything, so even a POST may go
+    again). 5xx and transport failures: the backoff, only when `retry_server_errors` (an
+    idempotent request). Everything else is a definite answer.
+    """
+    if isinstance(outcome, TransportFailure):
+        return backoff_delay(attempt) if retry_server_errors else None
+    if outcome.status == 429:
+        reset_in = rate_limit_delay(outcome.headers)
+        return backoff_delay(attempt) if reset_in is None else reset_in
+    if outcome.status in RETRYABLE_STATUSES and retry_server_errors:
+        return backoff_delay(attempt)
+    return None
+
+
 @dataclass
 class WaitBudget:
     """The bounded total of all waits of one request."""
@@ -87,3 +108,11 @@ class WaitBudget:
 
     def spend(self, delay: float) -> None:
         self.spent += delay
+
+    def take(self, attempt: int, delay: float) -> bool:
+        """Spend `delay` before attempt `attempt + 1`, if both the attempts and the budget
+        allow it; False means: stop and report."""
+        if attempt >= MAX_ATTEMPTS or not self.allows(delay):
+            return False
+        self.spend(delay)
+        return True

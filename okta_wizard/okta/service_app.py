@@ -18,6 +18,7 @@ key object) and never written, logged or put in an exception. Access tokens live
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
@@ -25,6 +26,7 @@ import os
 import stat
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -32,8 +34,9 @@ from urllib.parse import urlsplit
 
 from okta_wizard.errors import UsageError
 from okta_wizard.okta.credentials import ServiceAppKey
-from okta_wizard.okta.errors import ErrorKind, OktaError, error_for_response
+from okta_wizard.okta.errors import ErrorKind, OktaError, error_for_response, rate_limited
 from okta_wizard.okta.models import Actor
+from okta_wizard.okta.retry import RawResponse, TransportFailure, WaitBudget, retry_delay
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
 
@@ -278,9 +281,10 @@ def client_assertion(key: LoadedKey, client_id: str, token_url: str, now: float)
 class DPoPKey:
     """An ephemeral P-256 key that proves possession (RFC 9449); it never leaves memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
         from cryptography.hazmat.primitives.asymmetric import ec
 
+        self._clock = clock
         self._key = ec.generate_private_key(ec.SECP256R1())
         self.public_jwk = _public_jwk(self._key.public_key())
         self.thumbprint = jwk_thumbprint(self.public_jwk)
@@ -296,7 +300,7 @@ class DPoPKey:
             "jti": str(uuid.uuid4()),
             "htm": method.upper(),
             "htu": f"{parts.scheme}://{parts.netloc}{parts.path}",
-            "iat": int(time.time()),
+            "iat": int(self._clock()),
         }
         if nonce:
             claims["nonce"] = nonce
@@ -459,14 +463,23 @@ class ServiceAppAuth:
         org_url: OrgUrl,
         *,
         request_timeout: float = 30.0,
+        max_wait: float = 120.0,
         use_dpop: bool | None = None,
+        clock: Callable[[], float] = time.time,
+        key: LoadedKey | None = None,
     ) -> None:
+        """`max_wait`: the bounded total of 429/5xx waits of one token request (the gateway's
+        policy, okta/retry.py). `clock`: seconds since the epoch, for the assertion, the DPoP
+        proofs and token expiry (tests make expiry deterministic with it). `key`: an already
+        loaded key (from the keyring); else the credential's file is read."""
         self.credential = credential
         self.org_url = org_url
         self.token_url = org_url.origin + TOKEN_PATH
         self.request_timeout = request_timeout
-        self.key = load_private_key(credential.private_key_path, credential.key_id)
-        self._state = _State(dpop=DPoPKey() if use_dpop else None)
+        self.max_wait = max_wait
+        self.clock = clock
+        self.key = key or load_private_key(credential.private_key_path, credential.key_id)
+        self._state = _State(dpop=DPoPKey(clock) if use_dpop else None)
         self._detect_dpop = use_dpop is None
         self._http: httpx.AsyncClient | None = None
 
@@ -547,36 +560,36 @@ class ServiceAppAuth:
     # -- the token endpoint
     async def access_token(self) -> AccessToken:
         token = self._state.token
-        if token is not None and token.fresh(time.time()):
+        if token is not None and token.fresh(self.clock()):
             return token
         token = await self._request_token()
         self._state.token = token
         return token
 
     async def _request_token(self) -> AccessToken:
-        """client_credentials with a fresh assertion each time (Okta consumes its jti even on
-        a DPoP nonce challenge); switches DPoP on when Okta says the app requires it."""
+        """client_credentials with a fresh assertion on every attempt (Okta consumes its jti
+        even on a DPoP nonce challenge or an answer lost on the way); switches DPoP on when
+        Okta says the app requires it. 429, 5xx and dropped connections are retried with the
+        gateway's bounded policy (a token request changes nothing in Okta)."""
         scopes = tuple(self.credential.scopes)
-        form = {
-            "grant_type": "client_credentials",
-            "scope": " ".join(scopes),
-            "client_assertion_type": ASSERTION_TYPE,
-        }
-        rounds = 0
+        budget = WaitBudget(self.max_wait)
+        attempt = rounds = 0
         while True:
-            rounds += 1
-            form["client_assertion"] = client_assertion(
-                self.key, self.client_id, self.token_url, time.time()
-            ).reveal()
-            headers = {"Accept": "application/json"}
-            if self._state.dpop is not None:
-                headers["DPoP"] = self._state.dpop.proof(
-                    "POST", self.token_url, nonce=self._state.nonce
+            attempt += 1
+            outcome = await self._send_token_request(scopes)
+            delay = retry_delay(outcome, attempt, retry_server_errors=True)
+            if delay is not None and budget.take(attempt, delay):
+                self._state.history.append(f"token retry in {delay:g} s")
+                await asyncio.sleep(delay)
+                continue
+            if isinstance(outcome, TransportFailure):
+                raise OktaError(
+                    ErrorKind.UNAVAILABLE,
+                    f"Okta's token endpoint {self.token_url} could not be reached ({outcome.why})",
+                    remedy="Check the network and the org URL, then run the same command again.",
                 )
-            status, answer_headers, body = await self._post_form(form, headers)
-            del form["client_assertion"]
-            self._state.token_requests += 1
-            nonce = answer_headers.get("dpop-nonce")
+            status, body = outcome.status, _json(outcome.text)
+            nonce = outcome.header("dpop-nonce")
             if nonce:
                 self._state.nonce = nonce
             if (
@@ -585,13 +598,36 @@ class ServiceAppAuth:
                 and isinstance(body.get("access_token"), str)
             ):
                 return self._token_from(body)
+            if status == 429:
+                raise rate_limited("get an access token", delay or 0.0)
             error, description = _oauth_fields(body)
+            rounds += 1
             if rounds <= MAX_NONCE_ROUNDS and self._dpop_retry(status, error, description, nonce):
                 continue
             if error == "use_dpop_nonce":
                 error_body = {"error": "dpop_nonce_exhausted", "error_description": description}
                 raise token_error(status, error_body, self.client_id, scopes)
             raise token_error(status, body, self.client_id, scopes)
+
+    async def _send_token_request(self, scopes: tuple[str, ...]) -> RawResponse | TransportFailure:
+        """One POST to the token endpoint with a new assertion (new jti) and DPoP proof."""
+        form = {
+            "grant_type": "client_credentials",
+            "scope": " ".join(scopes),
+            "client_assertion_type": ASSERTION_TYPE,
+            "client_assertion": client_assertion(
+                self.key, self.client_id, self.token_url, self.clock()
+            ).reveal(),
+        }
+        headers = {"Accept": "application/json"}
+        if self._state.dpop is not None:
+            headers["DPoP"] = self._state.dpop.proof(
+                "POST", self.token_url, nonce=self._state.nonce
+            )
+        try:
+            return await self._post_form(form, headers)
+        finally:
+            del form["client_assertion"]
 
     def _dpop_retry(self, status: int, error: str, description: str, nonce: str | None) -> bool:
         if status != 400:
@@ -600,7 +636,7 @@ class ServiceAppAuth:
             return True
         # The app requires DPoP and we sent no proof: switch it on (once) and go again.
         if error == "invalid_dpop_proof" and self._detect_dpop and self._state.dpop is None:
-            self._state.dpop = DPoPKey()
+            self._state.dpop = DPoPKey(self.clock)
             self._state.history.append("dpop on")
             return True
         return False
@@ -613,14 +649,16 @@ class ServiceAppAuth:
         return AccessToken(
             value=Secret(str(body["access_token"])),
             token_type=token_type,
-            expires_at=time.time() + lifetime,
+            expires_at=self.clock() + lifetime,
             lifetime=lifetime,
         )
 
     async def _post_form(
         self, form: dict[str, str], headers: dict[str, str]
-    ) -> tuple[int, dict[str, str], object]:
+    ) -> RawResponse | TransportFailure:
         import httpx
+
+        from okta_wizard.okta.transport import describe_failure
 
         if self._http is None:
             self._http = httpx.AsyncClient(
@@ -628,19 +666,15 @@ class ServiceAppAuth:
                 verify=True,
                 trust_env=not self.org_url.is_loopback,
             )
-        failure = ""
         try:
             response = await self._http.post(self.token_url, data=form, headers=headers)
         except Exception as exc:  # httpx errors carry the request, and so the assertion
-            failure = type(exc).__name__
-        if failure:
-            raise OktaError(
-                ErrorKind.UNAVAILABLE,
-                f"Okta's token endpoint {self.token_url} could not be reached ({failure})",
-                remedy="Check the network and the org URL, then run the same command again.",
-            )
-        answer = {k.lower(): v for k, v in response.headers.items()}
-        return response.status_code, answer, _json(response.text)
+            return TransportFailure(describe_failure(exc))
+        self._state.token_requests += 1
+        answer: dict[str, list[str]] = {}
+        for name, value in response.headers.multi_items():
+            answer.setdefault(name.lower(), []).append(value)
+        return RawResponse(response.status_code, answer, response.text)
 
 
 def _json(text: str) -> object:

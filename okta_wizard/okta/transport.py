@@ -25,22 +25,14 @@ from okta_wizard.okta.errors import (
     rate_limited,
     unavailable,
 )
-from okta_wizard.okta.retry import (
-    MAX_ATTEMPTS,
-    RETRYABLE_STATUSES,
-    RawResponse,
-    TransportFailure,
-    WaitBudget,
-    backoff_delay,
-    rate_limit_delay,
-)
+from okta_wizard.okta.retry import RawResponse, TransportFailure, WaitBudget, retry_delay
 from okta_wizard.orgurl import OrgUrl
 
 Sender = Callable[[], Awaitable[RawResponse | TransportFailure]]
 _IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD"})
 
 
-def _describe(error: object) -> str:
+def describe_failure(error: object) -> str:
     """A short, safe name for a transport failure (the library's text may quote the request)."""
     name = type(error).__name__
     # The text is only inspected, never shown: it may quote the URL or the request.
@@ -108,31 +100,19 @@ class Transport:
         while True:
             attempt += 1
             outcome = await send()
+            if isinstance(outcome, RawResponse) and (
+                200 <= outcome.status < 300 or outcome.status in accept
+            ):
+                return outcome
+            delay = retry_delay(outcome, attempt, retry_server_errors=retry_server_errors)
+            if delay is not None and budget.take(attempt, delay):
+                await asyncio.sleep(delay)
+                continue
             if isinstance(outcome, TransportFailure):
-                delay = backoff_delay(attempt)
-                if retry_server_errors and attempt < MAX_ATTEMPTS and budget.allows(delay):
-                    budget.spend(delay)
-                    await asyncio.sleep(delay)
-                    continue
                 raise unavailable(action, outcome.why)
             status = outcome.status
-            if 200 <= status < 300 or status in accept:
-                return outcome
             if status == 429:
-                # Okta refused before doing anything: safe to send again, even a POST.
-                reset_in = rate_limit_delay(outcome.headers)
-                delay = backoff_delay(attempt) if reset_in is None else reset_in
-                if attempt < MAX_ATTEMPTS and budget.allows(delay):
-                    budget.spend(delay)
-                    await asyncio.sleep(delay)
-                    continue
-                raise rate_limited(action, delay)
-            if status in RETRYABLE_STATUSES and retry_server_errors:
-                delay = backoff_delay(attempt)
-                if attempt < MAX_ATTEMPTS and budget.allows(delay):
-                    budget.spend(delay)
-                    await asyncio.sleep(delay)
-                    continue
+                raise rate_limited(action, delay or 0.0)
             if management and self.oauth:
                 from okta_wizard.okta.service_app import management_error
 
@@ -203,7 +183,10 @@ class Transport:
         assert isinstance(self.credential, ServiceAppKey)
         if self._service_auth is None:
             self._service_auth = ServiceAppAuth(
-                self.credential, self.org_url, request_timeout=self.request_timeout
+                self.credential,
+                self.org_url,
+                request_timeout=self.request_timeout,
+                max_wait=self.max_wait,
             )
         url = self.org_url.origin + path
         outcome: RawResponse | TransportFailure = TransportFailure("not sent")
@@ -254,9 +237,9 @@ class Transport:
             _, response, text, error = await executor.fire_request(request)
             del request  # it holds the Authorization header
         except Exception as exc:  # the SDK leaks AttributeError & co on transport failures
-            return TransportFailure(_describe(exc))
+            return TransportFailure(describe_failure(exc))
         if response is None:
-            return TransportFailure(_describe(error))
+            return TransportFailure(describe_failure(error))
         return RawResponse(int(response.status), headers_of(response), text or "")
 
     # -- OIDC endpoints (discovery, introspection, org metadata), through httpx
@@ -310,7 +293,7 @@ class Transport:
                 method, url, params=params, data=form, auth=auth, json=json_body, headers=headers
             )
         except Exception as exc:  # httpx errors carry the request (and its auth header)
-            return TransportFailure(_describe(exc))
+            return TransportFailure(describe_failure(exc))
         answer: dict[str, list[str]] = {}
         for name, value in response.headers.multi_items():
             answer.setdefault(name.lower(), []).append(value)
