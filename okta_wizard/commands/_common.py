@@ -73,6 +73,11 @@ def read_token() -> Secret:
     )
 
 
+def looks_like_client_id(text: str) -> bool:
+    """A service app's client id: letters, digits, '-' and '_' only (the wizard checks it too)."""
+    return bool(text) and all(c in "-_" or (c.isascii() and c.isalnum()) for c in text)
+
+
 def credential_from(args: argparse.Namespace) -> Credential:
     client_id = getattr(args, "client_id", None)
     key_path = getattr(args, "private_key", None)
@@ -85,7 +90,7 @@ def credential_from(args: argparse.Namespace) -> Credential:
         from okta_wizard.okta.service_app import load_private_key
 
         client_id = client_id.strip()
-        if not client_id or not all(c in "-_" or (c.isascii() and c.isalnum()) for c in client_id):
+        if not looks_like_client_id(client_id):
             raise UsageError(
                 "--client-id is not a client id (letters, digits, '-' and '_' only).",
                 remedy="Copy the Client ID from the service app's General tab (Admin Console).",

@@ -6,6 +6,7 @@ import argparse
 import os
 
 from okta_wizard.errors import ExitCode, UsageError
+from okta_wizard.okta.credentials import ServiceAppKey
 from okta_wizard.secret import Secret
 from okta_wizard.setup.spec import DEFAULT_SECRETS_URL
 
@@ -16,13 +17,25 @@ def token_from_env() -> Secret | None:
     return Secret(value) if value else None
 
 
+def service_app_from(args: argparse.Namespace) -> ServiceAppKey | None:
+    """--client-id ID --private-key FILE [--key-id KID] prefill the service-app sign-in. The key
+    file is checked here (missing, unreadable, not a private key: exit 2), before the screen."""
+    if not (getattr(args, "client_id", None) or getattr(args, "private_key", None)):
+        if getattr(args, "key_id", None):
+            raise UsageError(
+                "--key-id names a key of a service app: it needs --client-id and --private-key.",
+                remedy="Pass --client-id ID --private-key FILE [--key-id KID], or none of them.",
+            )
+        return None
+    from okta_wizard.commands._common import credential_from
+
+    credential = credential_from(args)  # both given: never falls back to a token prompt
+    assert isinstance(credential, ServiceAppKey)
+    return credential
+
+
 def run(args: argparse.Namespace) -> int:
-    if getattr(args, "client_id", None) or getattr(args, "private_key", None):
-        raise UsageError(
-            "The interactive wizard signs in with an API token.",
-            remedy="Use `okta-wizard apply --client-id ID --private-key PEMFILE` for a "
-            "service app, or run `okta-wizard` without those options.",
-        )
+    service_app = service_app_from(args)
     org_url = getattr(args, "org_url", None) or ""
     if org_url:
         from okta_wizard.orgurl import parse_org_url
@@ -40,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
 
     app = make_app(
         org_url=org_url,
-        token=token_from_env(),
+        token=None if service_app else token_from_env(),
+        service_app=service_app,
         secrets_url=os.environ.get("OKTA_WIZARD_SECRETS_URL", DEFAULT_SECRETS_URL),
         insecure_storage=insecure,
         forget=forget,

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from okta_wizard.errors import ExitCode
+from okta_wizard.okta.credentials import ServiceAppKey
 from okta_wizard.secret import Secret
 from okta_wizard.setup.engine import SavedSetup
 from okta_wizard.setup.spec import DEFAULT_LABEL, DEFAULT_SECRETS_URL
@@ -49,6 +50,7 @@ def accessible_from_env() -> bool:
 class WizardConfig:
     org_url: str = ""
     token: Secret | None = None
+    service_app: ServiceAppKey | None = None  # prefills the OAuth 2.0 service app sign-in
     label: str = DEFAULT_LABEL
     secrets_url: str = DEFAULT_SECRETS_URL
     sandbox: bool = False
@@ -249,6 +251,7 @@ def make_app(
     *,
     org_url: str = "",
     token: Secret | None = None,
+    service_app: ServiceAppKey | None = None,
     sandbox: bool = False,
     keyring_label: str = "",
     secrets_url: str = DEFAULT_SECRETS_URL,
@@ -265,6 +268,7 @@ def make_app(
     config = WizardConfig(
         org_url=org_url,
         token=token,
+        service_app=service_app,
         sandbox=sandbox,
         keyring_label=keyring_label,
         secrets_url=secrets_url,

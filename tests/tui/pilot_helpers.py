@@ -48,29 +48,22 @@ async def wait_for(pilot: Pilot[int], predicate: object, within: float = 20.0) -
     assert predicate(), "condition not met in time"  # type: ignore[operator]
 
 
-async def walk_to(pilot: Pilot[int], step: int) -> None:
-    """Happy path from step 1 up to (and showing) `step`."""
+# The buttons that finish each step on the happy path.
+FINISH_STEP: dict[int, tuple[str, ...]] = {
+    1: ("connect-check", "connect-next"),
+    2: ("integration-next",),
+    3: ("settings-create", "settings-next"),
+    4: ("assign-apply", "assign-next"),
+    5: ("cred-next",),
+}
+
+
+async def walk_to(pilot: Pilot[int], step: int, *, start: int = 1) -> None:
+    """Happy path from step `start` (showing) up to (and showing) `step`."""
     app = pilot.app
     assert isinstance(app, WizardApp)
     await settle(pilot)
-    if step == 1:
-        return
-    await press_button(pilot, "connect-check")
-    await press_button(pilot, "connect-next")
-    await settle(pilot)
-    if step == 2:
-        return
-    await press_button(pilot, "integration-next")
-    if step == 3:
-        return
-    await press_button(pilot, "settings-create")
-    await press_button(pilot, "settings-next")
-    if step == 4:
-        return
-    await press_button(pilot, "assign-apply")
-    await press_button(pilot, "assign-next")
-    await settle(pilot)
-    if step == 5:
-        return
-    await press_button(pilot, "cred-next")
-    await settle(pilot)
+    for current in range(start, step):
+        for button in FINISH_STEP[current]:
+            await press_button(pilot, button)
+        await settle(pilot)

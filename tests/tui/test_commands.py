@@ -20,7 +20,10 @@ REPO = Path(__file__).resolve().parents[2]
     [
         (["--org-url", "http://acme.okta.com"], "plain http"),
         (["--org-url", "https://acme-admin.okta.com"], "Admin Console"),
-        (["--client-id", "0oa1", "--private-key", "key.pem"], "API token"),
+        (["--client-id", "0oa1", "--private-key", "missing.pem"], "does not exist"),
+        (["--client-id", "0oa1"], "go together"),
+        (["--key-id", "kid1"], "needs --client-id"),
+        (["--client-id", "0oa 1", "--private-key", "missing.pem"], "not a client id"),
     ],
 )
 def test_bad_input_exits_2_before_the_screen(
@@ -52,3 +55,19 @@ def test_demo_uses_the_real_secret_service_when_there_is_one(secret_service: Non
 def test_the_real_wizard_never_falls_back_to_memory() -> None:
     source = (REPO / "okta_wizard" / "commands" / "wizard.py").read_text()
     assert "MemoryVault" not in source and "choose_vault" not in source
+
+
+def test_service_app_flags_prefill_the_sign_in(sandbox: object, tmp_path: Path) -> None:
+    """`okta-wizard --client-id ID --private-key FILE --key-id KID`: checked, then prefilled."""
+    import argparse
+
+    from okta_wizard.commands.wizard import service_app_from
+    from okta_wizard.okta.credentials import ServiceAppKey
+
+    generated = sandbox.oauth.register_generated()  # type: ignore[attr-defined]
+    key = tmp_path / "key.pem"
+    key.write_text(generated.private_key_pem.reveal())
+    key.chmod(0o600)
+    args = argparse.Namespace(client_id=generated.client_id, private_key=str(key), key_id="k1")
+    assert service_app_from(args) == ServiceAppKey(generated.client_id, key, "k1")
+    assert service_app_from(argparse.Namespace()) is None

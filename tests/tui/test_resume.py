@@ -62,14 +62,7 @@ async def test_resume_after_a_failure(
 
 
 async def walk_to_rest(pilot: Any) -> None:
-    await press_button(pilot, "integration-next")
-    await press_button(pilot, "settings-create")
-    await press_button(pilot, "settings-next")
-    await press_button(pilot, "assign-apply")
-    await press_button(pilot, "assign-next")
-    await settle(pilot)
-    await press_button(pilot, "cred-next")
-    await settle(pilot)
+    await walk_to(pilot, 6, start=2)
     await press_button(pilot, "handoff-create")
 
 

@@ -1,33 +1,52 @@
-"""Step 1 · Sign in to Okta: org URL, masked credential, live check, preflight."""
+"""Step 1 · Sign in to Okta: org URL, a credential (API token or OAuth 2.0 service app),
+live check, preflight."""
 
 from __future__ import annotations
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from okta_wizard.okta.credentials import ApiToken
+from okta_wizard.errors import UsageError
+from okta_wizard.okta.credentials import ApiToken, Credential
+from okta_wizard.okta.models import Actor
 from okta_wizard.orgurl import parse_org_url
 from okta_wizard.setup.engine import SetupOptions
 from okta_wizard.tui.screens.base import StepPane, check_line
 from okta_wizard.tui.widgets.secret_input import SecretInput
+from okta_wizard.tui.widgets.service_app_fields import ServiceAppFields
+
+METHODS = ("token", "service-app")
+
+
+def actor_line(actor: Actor) -> str:
+    if actor.kind == "service_app":
+        return f"service app [b]{escape(actor.id)}[/b] (OAuth 2.0, private key JWT)"
+    who = actor.display_name or actor.login or actor.id
+    return f"[b]{escape(who)}[/b] ({escape(actor.email or actor.kind)})"
 
 
 class ConnectPane(StepPane):
     STEP = 1
     INTRO = (
-        "Your Okta org URL and an API token of an admin who may create OIDC apps "
-        "(Super Admin, App Admin or API Access Management Admin). Nothing changes in Okta here."
+        "Your Okta org URL and a credential that may create OIDC apps (Super Admin, App Admin "
+        "or API Access Management Admin). Nothing changes in Okta here."
     )
 
     def compose_body(self) -> ComposeResult:
         yield Label("Org URL")
         yield Input(placeholder="https://acme.okta.com", id="org-url")
         yield Static("", id="org-url-hint", classes="hint")
-        yield Label("API token (masked; never saved to a file)")
-        yield SecretInput(placeholder="SSWS token from Security > API > Tokens", id="token")
+        yield Label("Sign in with")
+        with RadioSet(id="auth-method"):
+            yield RadioButton("API token", value=True, id="auth-token")
+            yield RadioButton("OAuth 2.0 service app (private key)", id="auth-service-app")
+        with Vertical(id="token-fields"):
+            yield Label("API token (masked; never saved to a file)")
+            yield SecretInput(placeholder="SSWS token from Security > API > Tokens", id="token")
+        yield ServiceAppFields(id="service-app-fields")
         with Horizontal(classes="buttons"):
             yield Button("Check connection", id="connect-check", variant="primary")
             yield Button("Continue ▶", id="connect-next", disabled=True)
@@ -40,11 +59,40 @@ class ConnectPane(StepPane):
             self.query_one("#org-url", Input).value = config.org_url
         if config.token is not None:
             self.query_one("#token", SecretInput).value = config.token.reveal()
+        if config.service_app is not None:
+            self.query_one(ServiceAppFields).prefill(config.service_app)
+            self.query_one("#auth-service-app", RadioButton).value = True
+        self._show_method()
+
+    @property
+    def method(self) -> str:
+        index = self.query_one("#auth-method", RadioSet).pressed_index
+        return METHODS[max(index, 0)]
+
+    def _show_method(self) -> None:
+        service_app = self.method == "service-app"
+        self.query_one("#token-fields").display = not service_app
+        self.query_one(ServiceAppFields).display = service_app
+
+    @on(RadioSet.Changed, "#auth-method")
+    def _method_changed(self) -> None:
+        self._show_method()
 
     def focus_first(self) -> None:
         url = self.query_one("#org-url", Input)
-        token = self.query_one("#token", SecretInput)
-        (token if url.value and not token.value else url).focus()
+        if not url.value:
+            url.focus()
+        elif self.method == "token":
+            token = self.query_one("#token", SecretInput)
+            (url if token.value else token).focus()
+        else:
+            url.focus()
+
+    def _focus_credential(self) -> None:
+        if self.method == "token":
+            self.query_one("#token", SecretInput).focus()
+        else:
+            self.query_one(ServiceAppFields).focus_first()
 
     @on(Input.Changed, "#org-url")
     def _validate_url(self, event: Input.Changed) -> None:
@@ -61,12 +109,33 @@ class ConnectPane(StepPane):
 
     @on(Input.Submitted, "#org-url")
     def _url_entered(self) -> None:
-        self.query_one("#token", SecretInput).focus()
+        self._focus_credential()
+
+    @on(Input.Submitted, "#client-id")
+    def _client_id_entered(self) -> None:
+        self.query_one("#private-key", Input).focus()
+
+    @on(Input.Submitted, "#private-key")
+    def _key_entered(self) -> None:
+        self.query_one("#key-id", Input).focus()
 
     @on(Input.Submitted, "#token")
+    @on(Input.Submitted, "#key-id")
     @on(Button.Pressed, "#connect-check")
     def _check_pressed(self) -> None:
         self.check_connection()
+
+    async def _credential(self) -> Credential:
+        if self.method == "service-app":
+            return await self.query_one(ServiceAppFields).credential()
+        token = self.query_one("#token", SecretInput).secret
+        if not token:
+            raise UsageError(
+                "The API token is empty.",
+                remedy="Create one in the Admin Console (Security > API > Tokens) and paste it, "
+                "or sign in with an OAuth 2.0 service app instead.",
+            )
+        return ApiToken(token)
 
     @on(Button.Pressed, "#connect-next")
     def _next(self) -> None:
@@ -78,17 +147,10 @@ class ConnectPane(StepPane):
         self.query_one("#connect-next", Button).disabled = True
         self.query_one("#connect-checks", Static).update("")
         org_url = parse_org_url(self.query_one("#org-url", Input).value)
-        token = self.query_one("#token", SecretInput).secret
-        if not token:
-            from okta_wizard.errors import UsageError
-
-            raise UsageError(
-                "The API token is empty.",
-                remedy="Create one in the Admin Console (Security > API > Tokens) and paste it.",
-            )
+        credential = await self._credential()
         options = SetupOptions(
             org_url=org_url,
-            credential=ApiToken(token),
+            credential=credential,
             label=self.state.label,
             allow_insecure_storage=self.wizard.config.insecure_storage,
         )
@@ -102,9 +164,8 @@ class ConnectPane(StepPane):
         self.show_progress("")
         self.state.org_url = org_url.origin
         self.state.connect = report
-        who = report.actor.display_name or report.actor.login or report.actor.id
         self.query_one("#connect-who", Static).update(
-            f"Signed in as [b]{escape(who)}[/b] ({escape(report.actor.email or report.actor.kind)})"
+            f"Signed in as {actor_line(report.actor)}"
             f" · org {escape(report.org.url)} ({escape(report.org.pipeline)})"
         )
         self.query_one("#connect-checks", Static).update(
