@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
+from okta_wizard.setup.engine import SecretNotStored
 from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI
 from okta_wizard.tui.screens.base import StepPane
 
@@ -122,6 +123,9 @@ class SettingsPane(StepPane):
         button.loading = True
         try:
             report = await session.require().create_or_reuse(repair=self.state.repair)
+        except SecretNotStored as exc:
+            self._secret_not_stored(exc)
+            raise  # lands in the error box: what happened and what to do
         finally:
             button.loading = False
         self.show_progress("")
@@ -149,3 +153,21 @@ class SettingsPane(StepPane):
         next_button.disabled = False
         next_button.focus()
         self.wizard.announce(f"{verb} the app; the secret is in the keyring.")
+
+    def _secret_not_stored(self, exc: SecretNotStored) -> None:
+        """The app exists, its secret is only in memory: show it once on its own view."""
+        from okta_wizard.tui.screens.secret_once import SecretNotStoredScreen
+
+        self.query_one("#settings-result", Static).update(
+            f"[b]✔[/] Okta created “{escape(exc.app.label)}” · app id {escape(exc.app.id)} · "
+            f"client_id {escape(exc.app.client_id)} (saved)\n"
+            "[b red]✘[/] Its client secret is NOT in the keyring. Fix the keyring, then press "
+            "Create again: the secret is read back from Okta, no second app is made."
+        )
+        self.query_one("#settings-create", Button).label = "Try again"
+        config = self.wizard.config
+        self.wizard.push_screen(
+            SecretNotStoredScreen(
+                exc, reveal_seconds=config.reveal_seconds, clear_after=config.clear_after
+            )
+        )
