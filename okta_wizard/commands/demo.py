@@ -46,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
         os.environ["OKTA_WIZARD_STATE_DIR"] = temp_state
     vault, keyring_label = choose_vault()
     sandbox = start_sandbox(host="127.0.0.1", port=0, groups=max(0, int(args.groups or 0)))
+    # A group with no members, so the group picker's "0 members" flag can be seen.
+    sandbox.org.add_group("Finance Interns", "Summer interns (none yet)", users_count=0)
     print(f"okta-wizard demo: sandbox org at {sandbox.base_url}; keyring: {keyring_label}")
 
     def setup_factory(options: SetupOptions, on_progress: ProgressCallback) -> Setup:

@@ -348,11 +348,12 @@ class Gateway:
 
     # -- step 4: groups
     async def search_groups(self, text: str, limit: int = 20) -> list[Group]:
-        """Server-side search (`q=`, a prefix match on the name): never a full listing."""
+        """Server-side search (`q=`, a prefix match on the name): never a full listing.
+        `expand=stats` adds each group's member count, so empty groups can be flagged."""
         response = await self._http.management(
             "GET",
             "/api/v1/groups",
-            query={"q": text, "limit": max(1, min(limit, PAGE_SIZE))},
+            query={"q": text, "limit": max(1, min(limit, PAGE_SIZE)), "expand": "stats"},
             action=f"search groups named {text!r}",
             needs=GROUPS_READ,
         )

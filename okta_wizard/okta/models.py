@@ -108,6 +108,7 @@ class Group:
     name: str
     type: str  # OKTA_GROUP | BUILT_IN | APP_GROUP
     description: str = ""
+    users_count: int | None = None  # `_embedded.stats.usersCount` (expand=stats); None: unknown
 
 
 @dataclass(frozen=True)

@@ -115,11 +115,14 @@ def group_from_json(data: object) -> Group | None:
     if not group_id:
         return None
     profile = _dict(item.get("profile"))
+    count = _dict(_dict(item.get("_embedded")).get("stats")).get("usersCount")
     return Group(
         id=group_id,
         name=_str(profile.get("name")),
         type=_str(item.get("type")),
         description=_str(profile.get("description")),
+        # Only with `expand=stats`; a bool is not a count (JSON true would pass isinstance int).
+        users_count=count if isinstance(count, int) and not isinstance(count, bool) else None,
     )
 
 

@@ -34,12 +34,12 @@ ROLE_LABELS = {
     "REPORT_ADMIN": "Report Administrator",
     "MOBILE_ADMIN": "Mobile Administrator",
 }
-SEED_GROUPS = (
-    ("Finance", "Finance and accounting"),
-    ("Accounts Receivable", "Collections team (uses Upflow)"),
-    ("Engineering", "Product engineering"),
-    ("Sales", "Sales team"),
-    ("IT Admins", "Okta administrators"),
+SEED_GROUPS = (  # name, description, member count
+    ("Finance", "Finance and accounting", 18),
+    ("Accounts Receivable", "Collections team (uses Upflow)", 6),
+    ("Engineering", "Product engineering", 42),
+    ("Sales", "Sales team", 25),
+    ("IT Admins", "Okta administrators", 3),
 )
 _GENERATED_WORDS = (
     "Finance", "Sales", "Support", "Engineering", "Marketing", "Legal", "Ops", "Data",
@@ -73,6 +73,7 @@ class SandboxGroup:
     description: str | None
     type: str  # BUILT_IN | OKTA_GROUP | APP_GROUP
     created: str
+    users_count: int = 0  # `_embedded.stats.usersCount` with expand=stats (no member list)
 
 
 @dataclass(slots=True)
@@ -173,10 +174,17 @@ class SandboxOrg:
 
     # ---------------------------------------------------------------- groups
     def add_group(
-        self, name: str, description: str | None = None, *, type_: str = "OKTA_GROUP"
+        self,
+        name: str,
+        description: str | None = None,
+        *,
+        type_: str = "OKTA_GROUP",
+        users_count: int = 0,
     ) -> SandboxGroup:
         with self.lock:
-            group = SandboxGroup(ids.okta_id("00g"), name, description, type_, ids.now_iso())
+            group = SandboxGroup(
+                ids.okta_id("00g"), name, description, type_, ids.now_iso(), users_count
+            )
             self._insert_groups([group])
             return group
 
@@ -189,7 +197,7 @@ class SandboxOrg:
         created = ids.now_iso()
         new = [
             SandboxGroup(gid, f"{rng.choice(_GENERATED_WORDS)} {i:05d} {regions[i % 4]}", None,
-                         "OKTA_GROUP", created)
+                         "OKTA_GROUP", created, (i * 7) % 23)  # every 23rd group is empty
             for i, gid in enumerate(ids.many_ids("00g", count))
         ]  # fmt: skip
         with self.lock:
@@ -310,11 +318,13 @@ def build_org(groups: int = 0, seed: dict[str, Any] | None = None) -> SandboxOrg
         roles,
     )
     org.admin_id = user.id
-    org.add_group("Everyone", "All users in your organization", type_="BUILT_IN")
+    org.add_group(
+        "Everyone", "All users in your organization", type_="BUILT_IN", users_count=len(org.users)
+    )
     seed_groups = seed.get("groups")
     if seed_groups is None:
-        for name, description in SEED_GROUPS:
-            org.add_group(name, description)
+        for name, description, count in SEED_GROUPS:
+            org.add_group(name, description, users_count=count)
     else:
         _add_seed_groups(org, seed_groups)
     org.add_generated_groups(groups)
@@ -363,7 +373,10 @@ def _add_seed_groups(org: SandboxOrg, groups: Any) -> None:
         if not isinstance(name, str) or not name:
             raise SeedError(f"groups[{i}] needs a non-empty 'name'")
         description = entry.get("description") if isinstance(entry, dict) else None
-        org.add_group(name, description)
+        count = entry.get("usersCount", 0) if isinstance(entry, dict) else 0
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise SeedError(f"groups[{i}].usersCount must be a non-negative integer")
+        org.add_group(name, description, users_count=count)
 
 
 def _add_seed_app(org: SandboxOrg, entry: Any) -> None:

@@ -684,7 +684,8 @@ async def list_groups(request: web.Request) -> web.Response:
                 raise OktaHTTPError(400, "E0000029", "Invalid paging request.", "Invalid cursor.")
             page = org.groups_page(after, limit)
             found, next_after = page.groups, page.next_after
-        body = [shapes.group_body(base, g) for g in found]
+        stats = "stats" in request.query.get("expand", "").split(",")
+        body = [shapes.group_body(base, g, stats=stats) for g in found]
     resp = json_response(body)
     _add_links(request, resp, next_after)
     return resp
@@ -695,7 +696,8 @@ async def get_group(request: web.Request) -> web.Response:
     _require_read(org)
     with org.lock:
         group = _group(org, request.match_info["gid"])
-        return json_response(shapes.group_body(_base(request), group))
+        stats = "stats" in request.query.get("expand", "").split(",")
+        return json_response(shapes.group_body(_base(request), group, stats=stats))
 
 
 async def unknown_api_route(request: web.Request) -> web.Response:

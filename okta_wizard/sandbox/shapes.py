@@ -133,9 +133,10 @@ def secret_body(base: str, app: SandboxApp, secret: SandboxSecret) -> dict[str, 
     }
 
 
-def group_body(base: str, group: SandboxGroup) -> dict[str, Any]:
+def group_body(base: str, group: SandboxGroup, *, stats: bool = False) -> dict[str, Any]:
+    """A group as Okta returns it; `stats` (expand=stats) embeds its member count."""
     href = f"{base}/api/v1/groups/{group.id}"
-    return {
+    body: dict[str, Any] = {
         "id": group.id,
         "created": group.created,
         "lastUpdated": group.created,
@@ -149,6 +150,10 @@ def group_body(base: str, group: SandboxGroup) -> dict[str, Any]:
             "apps": {"href": f"{href}/apps"},
         },
     }
+    if stats:
+        # Okta also sends appsCount and groupPushMappingsCount; the wizard reads usersCount.
+        body["_embedded"] = {"stats": {"usersCount": group.users_count}}
+    return body
 
 
 def assignment_body(base: str, app: SandboxApp, group_id: str) -> dict[str, Any]:

@@ -116,13 +116,13 @@ async def test_group_search_is_server_side(sb: RunningSandbox, gw: Gateway) -> N
     group = sb.org.add_group("Finance Team", "money")
     sb.org.add_group("Finance", "the other one")
     assert await gw.find_group_by_name("Finance Team") == gateway_module.Group(
-        group.id, "Finance Team", "OKTA_GROUP", "money"
+        group.id, "Finance Team", "OKTA_GROUP", "money", users_count=0
     )
     assert await gw.find_group_by_name("Finance Tea") is None
     found = await gw.search_groups("Fin", 10)
     assert {g.name for g in found} == {"Finance", "Finance Team"}
     queries = [parse_qs(c.query) for c in sb.calls if c.route == "/api/v1/groups"]
-    assert {"q": ["Fin"], "limit": ["10"]} in queries
+    assert {"q": ["Fin"], "limit": ["10"], "expand": ["stats"]} in queries
 
 
 async def test_discovery_of_unknown_client_is_not_found(gw: Gateway) -> None:

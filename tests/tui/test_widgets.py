@@ -41,7 +41,8 @@ async def test_group_picker_searches_okta_and_assigns(wizard: Any, sandbox: Any)
         # Debounced: three keystrokes, one search of the final text.
         assert [m.text for m in shown] == ["Fin"]
         searches = [c for c in sandbox.calls_to("GET /api/v1/groups") if "q=" in c.query]
-        assert [c.query for c in searches] == ["q=Fin&limit=20"]  # server-side, one request
+        # Server-side, one request, with member counts.
+        assert [c.query for c in searches] == ["q=Fin&limit=20&expand=stats"]
         results = screen_of(app).query_one("#group-results", OptionList)
         names = [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
         assert any("Finance" in n for n in names) and not any("Sales" in n for n in names)
@@ -53,6 +54,31 @@ async def test_group_picker_searches_okta_and_assigns(wizard: Any, sandbox: Any)
     app_id = sandbox.org.apps_by_label("Upflow SSO")[0].id
     assigned = sandbox.org.apps_by_label("Upflow SSO")[0].assignments
     assert assigned and app_id
+
+
+async def test_group_picker_flags_member_less_groups(wizard: Any, sandbox: Any) -> None:
+    sandbox.org.add_group("Payroll", users_count=1)
+    sandbox.org.add_group("Payroll Archive", users_count=0)
+    sandbox.org.add_group("Payroll Team", users_count=1200)
+    app = wizard()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await walk_to(pilot, 4)
+        picker = await choose_groups_mode(pilot)
+        screen_of(app).query_one("#group-search", Input).focus()
+        await pilot.press(*"Payroll")
+        await wait_for(pilot, lambda: any(m.text == "Payroll" for m in picker.history))
+        results = screen_of(app).query_one("#group-results", OptionList)
+        plain = [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
+        lines = {line.strip().split("  ")[0]: line for line in plain}
+        assert "0 members" in lines["Payroll Archive"]
+        assert "1 member" in lines["Payroll"] and "0 members" not in lines["Payroll"]
+        assert "1,200 members" in lines["Payroll Team"]
+        results.focus()
+        results.highlighted = plain.index(lines["Payroll Archive"])
+        await pilot.press("enter")
+        await settle(pilot)
+        selected = text_of(app, "#group-selected")
+        assert "Payroll Archive" in selected and "0 members" in selected
 
 
 async def test_group_picker_says_when_nothing_matches(wizard: Any, sandbox: Any) -> None:

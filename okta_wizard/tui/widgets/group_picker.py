@@ -10,6 +10,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -20,6 +21,18 @@ from textual.widgets.option_list import Option
 from okta_wizard.okta.models import Group
 
 DEBOUNCE_SECONDS = 0.12
+EMPTY_GROUP_NOTE = "0 members: assigning it lets nobody sign in"
+
+
+def members_text(count: int | None) -> Text:
+    """How many users a group holds; an empty group is flagged, an unknown count said so."""
+    if count is None:
+        return Text("members unknown", style="dim")
+    if count == 0:
+        return Text(f"⚠ {EMPTY_GROUP_NOTE}", style="bold yellow")
+    return Text(f"{count:,} member{'s' if count != 1 else ''}", style="dim")
+
+
 SearchGroups = Callable[[str], Awaitable[list[Group]]]
 
 
@@ -94,14 +107,23 @@ class GroupPicker(Vertical):
         results = self.query_one("#group-results", OptionList)
         results.clear_options()
         for group in groups:
-            mark = "✔ " if group.id in self.selected else "  "
-            kind = "" if group.type == "OKTA_GROUP" else f"  ({group.type})"
-            desc = f" — {group.description}" if group.description else ""
-            results.add_option(Option(f"{mark}{group.name}{kind}{desc}", id=group.id))
+            results.add_option(Option(self.option_text(group), id=group.id))
         elapsed = time.perf_counter() - self._last_keystroke
         shown = self.ResultsShown(text, len(groups), elapsed)
         self.history.append(shown)
         self.post_message(shown)
+
+    def option_text(self, group: Group) -> Text:
+        """One result: selected mark, name, kind, member count (empty flagged), description."""
+        line = Text("✔ " if group.id in self.selected else "  ")
+        line.append(group.name)
+        if group.type != "OKTA_GROUP":
+            line.append(f"  ({group.type})", style="dim")
+        line.append("  ")
+        line.append_text(members_text(group.users_count))
+        if group.description:
+            line.append(f" — {group.description}", style="dim")
+        return line
 
     @on(Input.Submitted, "#group-search")
     def _submit(self, event: Input.Submitted) -> None:
@@ -122,9 +144,11 @@ class GroupPicker(Vertical):
         else:
             self.selected[group.id] = group
         names = tuple(sorted({g.name for g in self.selected.values()}))
-        self.query_one("#group-selected", Static).update(
-            "Selected: " + (", ".join(names) if names else "none")
-        )
+        empty = sorted({g.name for g in self.selected.values() if g.users_count == 0})
+        summary = Text("Selected: " + (", ".join(names) if names else "none"))
+        if empty:
+            summary.append(f"  ⚠ {', '.join(empty)}: {EMPTY_GROUP_NOTE}", style="bold yellow")
+        self.query_one("#group-selected", Static).update(summary)
         text = self.query_one("#group-search", Input).value.strip()
         self._show(self._results, self._status_text, text)
         self.post_message(self.SelectionChanged(names))
