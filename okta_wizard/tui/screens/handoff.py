@@ -10,15 +10,25 @@ from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from okta_wizard.errors import UsageError
 from okta_wizard.secret import Secret
 from okta_wizard.tui.screens.base import StepPane
+from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.secret_view import SecretView
 
 EXPIRIES = ("10min", "1hour", "1day", "1week", "1month")
 DEFAULT_EXPIRE = "1week"
+BURN_ON = "Burn after reading: the link opens once, then the server deletes it."
+BURN_OFF = (
+    "Burn after reading is OFF: the link opens again and again until it expires. "
+    "Turn it on unless Upflow asked otherwise."
+)
+PASSWORD_NOTE = (
+    "With a password, the link alone does not open: give Upflow the password by another "
+    "channel (a call, a different tool). ASCII characters only."
+)
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -52,7 +62,12 @@ class HandoffPane(StepPane):
         yield Select(
             [(e, e) for e in EXPIRIES], value=DEFAULT_EXPIRE, allow_blank=False, id="handoff-expire"
         )
-        yield Static("◉ Burn after reading: the link works once, then is deleted.", classes="dim")
+        with Horizontal(id="handoff-burn-row"):
+            yield Switch(value=True, id="handoff-burn")
+            yield Static(BURN_ON, id="handoff-burn-note")
+        yield Label("Link password (optional; masked)")
+        yield SecretInput(placeholder="leave empty for none", id="handoff-password")
+        yield Static(PASSWORD_NOTE, id="handoff-password-hint", classes="dim")
         yield Static("Server: ", id="handoff-server", classes="dim")
         with Horizontal(classes="buttons"):
             yield Button("Create one-time link", id="handoff-create", variant="primary")
@@ -81,6 +96,27 @@ class HandoffPane(StepPane):
 
     def focus_first(self) -> None:
         self.query_one("#handoff-domains", Input).focus()
+
+    @on(Switch.Changed, "#handoff-burn")
+    def _burn_changed(self, event: Switch.Changed) -> None:
+        note = self.query_one("#handoff-burn-note", Static)
+        note.update(BURN_ON if event.value else BURN_OFF)
+        note.set_class(not event.value, "warning")
+
+    @on(Input.Changed, "#handoff-password")
+    def _password_changed(self, event: Input.Changed) -> None:
+        hint = self.query_one("#handoff-password-hint", Static)
+        ascii_only = event.value.isascii()
+        hint.update(
+            PASSWORD_NOTE
+            if ascii_only
+            else "✘ ASCII characters only (PrivateBin's page derives other characters differently)."
+        )
+        hint.set_class(not ascii_only, "error")
+
+    def link_password(self) -> Secret | None:
+        password = self.query_one("#handoff-password", SecretInput).secret
+        return password if password else None
 
     @on(Input.Submitted, "#handoff-domains")
     @on(Button.Pressed, "#handoff-create")
@@ -121,6 +157,8 @@ class HandoffPane(StepPane):
                 server_url=self.wizard.config.secrets_url,
                 email_domains=domains,
                 expire=expire,
+                password=self.link_password(),
+                burn_after_reading=self.query_one("#handoff-burn", Switch).value,
             )
         finally:
             button.loading = False
@@ -135,6 +173,8 @@ class HandoffPane(StepPane):
         receipt = await asyncio.to_thread(self._read_receipt, setup.origin)
         self.query_one("#handoff-receipt", Static).update(escape(receipt))
         button.disabled = True
+        for setting in ("#handoff-burn", "#handoff-password", "#handoff-expire"):
+            self.query_one(setting).disabled = True  # they describe the link that exists
         self.query_one("#handoff-finish", Button).disabled = False
         view.focus()
         self.wizard.announce("One-time link created. Press c to copy it, r to reveal it.")
