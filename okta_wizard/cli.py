@@ -160,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "apply":
             p.add_argument("--yes", action="store_true", help="repair drift without asking")
             p.add_argument("--send", action="store_true", help="also create the one-time link")
+            p.add_argument(
+                "--import-key",
+                action="store_true",
+                help="keep the --private-key file's key in the OS keyring once Okta accepts it; "
+                "later runs need only --client-id",
+            )
             _add_send_options(p)
 
     p = sub.add_parser("status", help=COMMANDS["status"])
@@ -219,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("forget", help=COMMANDS["forget"])
     p.add_argument("--org-url", default=argparse.SUPPRESS, help="org URL (env OKTA_WIZARD_ORG_URL)")
+    p.add_argument(
+        "--client-id",
+        default=None,
+        help="also delete the private key imported for this service app (apply --import-key)",
+    )
     p.add_argument(
         "--insecure-storage", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )

@@ -3,8 +3,10 @@
 Synchronous on purpose (the TUI calls it from thread workers, the engine through
 `asyncio.to_thread`). `keyring` is imported lazily: it is slow and it talks to D-Bus.
 
-Entries: service `okta-wizard`, username `<org origin>/<client_id>` for the client secret and
-`<org origin>/link/<paste id>` for a one-time link's delete token.
+Entries: service `okta-wizard`, username `<org origin>/<client_id>` for the client secret,
+`<org origin>/link/<paste id>` for a one-time link's delete token, and
+`<org origin>/service-app-key/<client_id>` for a service app's private key the admin chose to
+import (`apply --import-key`).
 
 Insecure backends (priority below 1: the fail and null backends, keyrings.alt's plaintext
 file) are refused unless the user opts in with `--insecure-storage`.
@@ -34,6 +36,10 @@ def client_secret_entry(org_origin: str, client_id: str) -> str:
 
 def delete_token_entry(org_origin: str, paste_id: str) -> str:
     return f"{org_origin}/link/{paste_id}"
+
+
+def service_app_key_entry(org_origin: str, client_id: str) -> str:
+    return f"{org_origin}/service-app-key/{client_id}"
 
 
 class Vault:
@@ -136,6 +142,34 @@ class Vault:
 
     def delete_delete_token(self, org_origin: str, paste_id: str) -> bool:
         return self._delete(delete_token_entry(org_origin, paste_id))
+
+    # -- a service app's private key, imported by choice (`apply --import-key`)
+    def ensure_secure_for_key(self) -> None:
+        """A private key goes only into a secure keyring: never a plaintext-file backend, even
+        with --insecure-storage (the key must not end up in a file)."""
+        if not self.is_secure():
+            if self.backend_name().startswith(("keyring.backends.fail.", "keyring.backends.null.")):
+                self.ensure_usable()  # no keyring at all: the general message
+            raise KeyringUnavailable(
+                f"The keyring backend {self.backend_name()} is not secure; okta-wizard keeps a "
+                "service app's private key only in a secure keyring, even with "
+                "--insecure-storage.",
+                remedy="Unlock (or install) gnome-keyring or KWallet (on a headless machine run "
+                "under `dbus-run-session`), or leave out --import-key and pass --private-key "
+                "FILE on every run.",
+            )
+
+    def store_service_app_key(self, org_origin: str, client_id: str, key_text: Secret) -> None:
+        self.ensure_secure_for_key()
+        self._set(service_app_key_entry(org_origin, client_id), key_text.reveal())
+
+    def load_service_app_key(self, org_origin: str, client_id: str) -> Secret | None:
+        self.ensure_secure_for_key()
+        value = self._get(service_app_key_entry(org_origin, client_id))
+        return Secret(value) if value else None
+
+    def delete_service_app_key(self, org_origin: str, client_id: str) -> bool:
+        return self._delete(service_app_key_entry(org_origin, client_id))
 
 
 BACKEND_ENV = "PYTHON_KEYRING_BACKEND"

@@ -79,30 +79,117 @@ def looks_like_client_id(text: str) -> bool:
 
 
 def credential_from(args: argparse.Namespace) -> Credential:
-    client_id = getattr(args, "client_id", None)
+    """The sign-in: a service app (`--client-id` with `--private-key FILE`, or with the key
+    imported into the keyring earlier), else the API token. `--import-key` copies the key
+    file into the keyring once Okta has accepted it."""
+    client_id = (getattr(args, "client_id", None) or "").strip()
     key_path = getattr(args, "private_key", None)
-    if bool(client_id) != bool(key_path):
+    import_key = bool(getattr(args, "import_key", False))
+    if import_key and not (client_id and key_path):
         raise UsageError(
-            "--client-id and --private-key go together (OAuth 2.0 service app).",
+            "--import-key copies the key file of --private-key into the keyring; it needs "
+            "--client-id and --private-key.",
+            remedy="Pass --client-id ID --private-key FILE --import-key.",
+        )
+    if key_path and not client_id:
+        raise UsageError(
+            "--private-key needs --client-id (OAuth 2.0 service app).",
             remedy="Pass both, or neither to use an API token from OKTA_API_TOKEN.",
         )
-    if client_id and key_path:
-        from okta_wizard.okta.service_app import load_private_key
-
-        client_id = client_id.strip()
-        if not looks_like_client_id(client_id):
+    if not client_id:
+        if getattr(args, "client_id", None) is not None:
             raise UsageError(
-                "--client-id is not a client id (letters, digits, '-' and '_' only).",
+                "--client-id is empty.",
                 remedy="Copy the Client ID from the service app's General tab (Admin Console).",
             )
-        path = Path(key_path)
-        key_id = getattr(args, "key_id", None)
-        # Refuse an unusable key file (missing, encrypted, public, ...) before anything is sent;
-        # the key is read again, in memory only, when the gateway signs in.
-        for warning in load_private_key(path, key_id).warnings:
-            print(warning, file=sys.stderr)
-        return ServiceAppKey(client_id=client_id, private_key_path=path, key_id=key_id)
-    return ApiToken(read_token())
+        return ApiToken(read_token())
+    if not looks_like_client_id(client_id):
+        raise UsageError(
+            "--client-id is not a client id (letters, digits, '-' and '_' only).",
+            remedy="Copy the Client ID from the service app's General tab (Admin Console).",
+        )
+    key_id = getattr(args, "key_id", None)
+    if not key_path:
+        return _imported_key_credential(args, client_id, key_id)
+    from okta_wizard.okta.service_app import load_private_key
+
+    path = Path(key_path)
+    # Refuse an unusable key file (missing, encrypted, public, ...) before anything is sent;
+    # the key is read again, in memory only, when the gateway signs in.
+    loaded = load_private_key(path, key_id)
+    for warning in loaded.warnings:
+        print(warning, file=sys.stderr)
+    credential = ServiceAppKey(client_id=client_id, private_key_path=path, key_id=key_id)
+    if import_key:
+        _import_key(args, credential)
+    return credential
+
+
+def _imported_key_credential(
+    args: argparse.Namespace, client_id: str, key_id: str | None
+) -> ServiceAppKey:
+    """`--client-id` alone: the key imported into the keyring for this org and client id."""
+    from okta_wizard.okta.service_app import load_service_app_key
+
+    raw = org_url_arg(args)
+    if not raw:
+        raise UsageError(
+            "--client-id and --private-key go together, unless the key was imported into the "
+            "keyring (apply --import-key): finding it there needs the org URL.",
+            remedy=f"Pass --private-key FILE, or --org-url {EXAMPLE} (or set {ORG_ENV}).",
+        )
+    origin = parse_org_url(raw).origin
+    text = _key_vault().load_service_app_key(origin, client_id)
+    if text is None:
+        raise UsageError(
+            f"No private key of service app {client_id} for {origin} is in the keyring.",
+            remedy="Pass --private-key FILE (add --import-key to keep it in the keyring for "
+            "later runs).",
+        )
+    credential = ServiceAppKey(client_id, None, key_id, private_key=text)
+    load_service_app_key(credential)  # a damaged entry: exit 2 now, naming the keyring
+    return credential
+
+
+def _key_vault() -> Vault:
+    """The keyring for a private key: secure backends only, whatever --insecure-storage says."""
+    from okta_wizard.vault import Vault
+
+    return Vault(allow_insecure=False)
+
+
+def _import_key(args: argparse.Namespace, credential: ServiceAppKey) -> None:
+    """Store the key file's text in the keyring, after Okta accepted a token request signed
+    with it: a wrong key, a missing scope or an insecure keyring stores nothing."""
+    import asyncio
+
+    from okta_wizard.okta.service_app import ServiceAppAuth
+    from okta_wizard.vault import service_app_key_entry
+
+    assert credential.private_key_path is not None
+    org = org_url_from(args)
+    vault = _key_vault()
+    vault.ensure_secure_for_key()  # no secure keyring: exit 6 before anything is sent
+
+    async def prove() -> None:
+        auth = ServiceAppAuth(credential, org)
+        try:
+            await auth.access_token()
+        finally:
+            await auth.aclose()
+
+    asyncio.run(prove())
+    key_text = Secret(credential.private_key_path.read_text(encoding="utf-8").strip())
+    vault.store_service_app_key(org.origin, credential.client_id, key_text)
+    entry = service_app_key_entry(org.origin, credential.client_id)
+    print(
+        f"Imported the private key of service app {credential.client_id} into the keyring "
+        f"({vault.backend_name()}, entry {entry}). Later runs need only --client-id "
+        f"{credential.client_id}; okta-wizard no longer reads {credential.private_key_path}, "
+        "so keep or delete that file as your key policy says. `okta-wizard forget` removes "
+        "the keyring copy.",
+        file=sys.stderr,
+    )
 
 
 def assignment_from(args: argparse.Namespace, *, required: bool) -> AssignmentChoice | None:

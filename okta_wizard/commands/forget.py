@@ -18,7 +18,9 @@ def run(args: argparse.Namespace) -> int:
 
     origin = org_url_from(args).origin
     saved = journal_store.load(origin)
-    if saved is None:
+    # A service app's key imported with apply --import-key: --client-id, or the journal's actor.
+    key_ids = {i for i in (getattr(args, "client_id", None), saved and saved.actor_login) if i}
+    if saved is None and not key_ids:
         print(f"Nothing saved for {origin}.")
         return int(ExitCode.OK)
     if not args.yes:
@@ -31,10 +33,18 @@ def run(args: argparse.Namespace) -> int:
         if not confirm(question):
             print("Nothing deleted.")
             return int(ExitCode.OK)
-    removed = forget_saved_setup(origin, make_vault(args))
+    vault = make_vault(args)
+    removed = forget_saved_setup(origin, vault) if saved is not None else []
+    removed += [
+        f"the private key of service app {i} imported into the keyring"
+        for i in sorted(key_ids)
+        if vault.delete_service_app_key(origin, i)
+    ]
+    if not removed:
+        print(f"Nothing saved for {origin}.")
     for item in removed:
         print(f"deleted {item}")
-    if saved.app_id:
+    if saved is not None and saved.app_id:
         print(
             f"The app {saved.app_id} in Okta is untouched; deactivate and delete it in the "
             "Admin Console if Upflow no longer uses it."

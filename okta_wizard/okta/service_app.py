@@ -12,8 +12,12 @@ Why our own client instead of the SDK's `PrivateKey` mode: the SDK signs RS256 o
 token-endpoint error descriptions at ERROR level, turns every token failure into a generic
 error, and never renews a token that Okta rejects before the expiry it announced.
 
-The private key is read from the file the admin named, kept in memory only (a `cryptography`
-key object) and never written, logged or put in an exception. Access tokens live in `Secret`.
+The private key is read from the file the admin named (or, once imported, from the OS keyring:
+`ServiceAppKey.private_key`), kept in memory only (a `cryptography` key object) and never
+written, logged or put in an exception. Access tokens live in `Secret`.
+
+Key loaders: `load_private_key(path, key_id)` for a file, `load_private_key_text(text, source,
+key_id)` for a key held in memory, `load_service_app_key(credential)` for either.
 """
 
 from __future__ import annotations
@@ -65,21 +69,31 @@ def _b64url(data: bytes) -> str:
 
 
 class LoadedKey:
-    """The service app's private key, in memory only. Its repr says which file, never what."""
+    """The service app's private key, in memory only. Its repr says where from, never what.
 
-    __slots__ = ("_key", "alg", "kid", "path", "warnings")
+    `path` is the key file, or None for a key read from the keyring (`source` says which entry).
+    """
+
+    __slots__ = ("_key", "alg", "kid", "path", "source", "warnings")
 
     def __init__(
-        self, key: Any, alg: Alg, kid: str | None, path: Path, warnings: tuple[str, ...]
+        self,
+        key: Any,
+        alg: Alg,
+        kid: str | None,
+        path: Path | None,
+        warnings: tuple[str, ...],
+        source: str = "",
     ) -> None:
         self._key = key
         self.alg: Alg = alg
         self.kid = kid
         self.path = path
+        self.source = source or str(path)
         self.warnings = warnings
 
     def __repr__(self) -> str:
-        return f"LoadedKey(path={str(self.path)!r}, alg={self.alg}, kid={self.kid!r})"
+        return f"LoadedKey(source={self.source!r}, alg={self.alg}, kid={self.kid!r})"
 
     __str__ = __repr__
 
@@ -124,9 +138,13 @@ def jwk_thumbprint(jwk: dict[str, Any]) -> str:
     return _b64url(hashlib.sha256(canonical.encode()).digest())
 
 
-def _key_problem(path: Path, problem: str, remedy: str = "") -> UsageError:
+KeySource = Path | str  # a key file, or a description of where an in-memory key came from
+
+
+def _key_problem(path: KeySource, problem: str, remedy: str = "") -> UsageError:
+    subject = f"The private key file {path}" if isinstance(path, Path) else f"The private {path}"
     return UsageError(
-        f"The private key file {path} {problem}",
+        f"{subject} {problem}",
         remedy=remedy
         or "Pass --private-key with the service app's private key (PEM or JWK, RS256 or ES256) "
         "as downloaded when the key was added in the Admin Console.",
@@ -166,19 +184,46 @@ def load_private_key(path: Path, key_id: str | None = None) -> LoadedKey:
             f"cannot be read ({exc.strerror or type(exc).__name__}).",
             "Check the path and that your user may read the file.",
         ) from None
-    if len(data) > MAX_KEY_FILE_BYTES:
-        raise _key_problem(path, "is too large to be a private key.")
-    text = data.decode("utf-8", errors="replace").strip()
-    if text.startswith("{"):
-        key, jwk_kid = _key_from_jwk(path, text)
-    else:
-        key, jwk_kid = _key_from_pem(path, data, text), None
-    alg = _alg_of(path, key)
-    kid = (key_id or "").strip() or jwk_kid
+    key, alg, kid = _parse_key(path, data, key_id)
     return LoadedKey(key, alg, kid, path, permission_warnings(path))
 
 
-def _key_from_pem(path: Path, data: bytes, text: str) -> Any:
+def load_private_key_text(text: Secret, source: str, key_id: str | None = None) -> LoadedKey:
+    """A key held in memory (imported into the keyring): the same checks as a key file.
+    `source` completes "The private ..." in messages, e.g. "key imported into the keyring"."""
+    key, alg, kid = _parse_key(source, text.reveal().encode(), key_id)
+    return LoadedKey(key, alg, kid, None, (), source=source)
+
+
+def load_service_app_key(credential: ServiceAppKey) -> LoadedKey:
+    """The credential's key: from the keyring copy it carries, else from its file."""
+    if credential.private_key is not None:
+        return load_private_key_text(
+            credential.private_key,
+            f"key of service app {credential.client_id} imported into the keyring",
+            credential.key_id,
+        )
+    if credential.private_key_path is None:
+        raise _key_problem(
+            f"key of service app {credential.client_id}", "is neither in a file nor imported."
+        )
+    return load_private_key(credential.private_key_path, credential.key_id)
+
+
+def _parse_key(source: KeySource, data: bytes, key_id: str | None) -> tuple[Any, Alg, str | None]:
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise _key_problem(source, "is too large to be a private key.")
+    text = data.decode("utf-8", errors="replace").strip()
+    if text.startswith("{"):
+        key, jwk_kid = _key_from_jwk(source, text)
+    else:
+        key, jwk_kid = _key_from_pem(source, data, text), None
+    alg = _alg_of(source, key)
+    kid = (key_id or "").strip() or jwk_kid
+    return key, alg, kid
+
+
+def _key_from_pem(path: KeySource, data: bytes, text: str) -> Any:
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     if "-----BEGIN" not in text:
@@ -207,7 +252,7 @@ def _key_from_pem(path: Path, data: bytes, text: str) -> Any:
     raise _key_problem(path, "is not a readable PEM private key.")
 
 
-def _key_from_jwk(path: Path, text: str) -> tuple[Any, str | None]:
+def _key_from_jwk(path: KeySource, text: str) -> tuple[Any, str | None]:
     from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
     try:
@@ -237,7 +282,7 @@ def _key_from_jwk(path: Path, text: str) -> tuple[Any, str | None]:
     raise _key_problem(path, "holds a JWK whose members are not a valid private key.")
 
 
-def _alg_of(path: Path, key: Any) -> Alg:
+def _alg_of(path: KeySource, key: Any) -> Alg:
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
     if isinstance(key, rsa.RSAPrivateKey):
@@ -478,7 +523,7 @@ class ServiceAppAuth:
         self.request_timeout = request_timeout
         self.max_wait = max_wait
         self.clock = clock
-        self.key = key or load_private_key(credential.private_key_path, credential.key_id)
+        self.key = key or load_service_app_key(credential)
         self._state = _State(dpop=DPoPKey(clock) if use_dpop else None)
         self._detect_dpop = use_dpop is None
         self._http: httpx.AsyncClient | None = None
