@@ -222,6 +222,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="enable the control API under /__sandbox/ (faults, call log, reset)",
     )
+    p.add_argument(
+        "--service-app-key",
+        metavar="PUBLIC_KEY_FILE",
+        help="register an OAuth 2.0 service app with this public key (PEM or JWK) and print "
+        "its client id",
+    )
+    p.add_argument(
+        "--service-app-scopes",
+        metavar="SCOPES",
+        help="scopes granted to that service app, space- or comma-separated "
+        "(default: okta.apps.read okta.apps.manage okta.groups.read)",
+    )
+    p.add_argument("--service-app-dpop", action="store_true", help="that service app requires DPoP")
 
     p = sub.add_parser("forget", help=COMMANDS["forget"])
     p.add_argument("--org-url", default=argparse.SUPPRESS, help="org URL (env OKTA_WIZARD_ORG_URL)")

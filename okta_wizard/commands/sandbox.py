@@ -2,6 +2,10 @@
 
 Loopback only. Prints the org URL, the API token it accepts (the documented demo token unless
 --token is given: it is not a secret), the one-time-link URL and whether the control API is on.
+With --service-app-key PUBLIC_KEY_FILE it also registers an OAuth 2.0 service app with that
+public key and prints its client id, to try service-app sign-in by hand.
+
+The banner is printed once the server listens: reading it is the readiness signal.
 """
 
 from __future__ import annotations
@@ -10,11 +14,19 @@ import argparse
 import os
 import sys
 import threading
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from okta_wizard.errors import UsageError
 
+if TYPE_CHECKING:
+    from okta_wizard.sandbox.oauth import ServiceApp
+
 CONTROL_ENV = "OKTA_WIZARD_SANDBOX_CONTROL"
+KEY_REMEDY = (
+    "Pass the service app's public key: a PEM file beginning 'BEGIN PUBLIC KEY' or a public "
+    "JWK (RSA 2048+ or EC P-256), e.g. `openssl pkey -in key.pem -pubout -out public.pem`."
+)
 
 
 def _fault_specs(raw: list[str]) -> list[dict[str, Any]]:
@@ -32,6 +44,53 @@ def _fault_specs(raw: list[str]) -> list[dict[str, Any]]:
     return specs
 
 
+def _scopes(raw: str | None) -> set[str]:
+    from okta_wizard.sandbox.oauth import DEFAULT_SCOPES
+
+    scopes = set((raw or "").replace(",", " ").split()) if raw is not None else set(DEFAULT_SCOPES)
+    if not scopes or not all(s.startswith("okta.") and s.isprintable() for s in scopes):
+        raise UsageError(
+            f"--service-app-scopes {raw!r} is not a list of Okta scopes.",
+            remedy="E.g. --service-app-scopes 'okta.apps.read okta.apps.manage okta.groups.read'.",
+        )
+    return scopes
+
+
+def service_app_from(args: argparse.Namespace) -> ServiceApp | None:
+    """The service app of --service-app-key (checked before the server starts), or None."""
+    from okta_wizard.sandbox import ids
+    from okta_wizard.sandbox.oauth import ServiceApp, public_jwk_from
+
+    raw = getattr(args, "service_app_key", None)
+    if raw is None:
+        if getattr(args, "service_app_scopes", None) or getattr(args, "service_app_dpop", False):
+            raise UsageError(
+                "--service-app-scopes and --service-app-dpop configure the service app of "
+                "--service-app-key.",
+                remedy="Add --service-app-key PUBLIC_KEY_FILE.",
+            )
+        return None
+    scopes = _scopes(getattr(args, "service_app_scopes", None))
+    path = Path(raw)
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")[:65536]
+    except OSError as exc:
+        raise UsageError(
+            f"--service-app-key {path}: cannot read it ({exc.strerror or type(exc).__name__}).",
+            remedy=KEY_REMEDY,
+        ) from None
+    try:
+        jwk = public_jwk_from(text)
+    except ValueError as exc:
+        raise UsageError(f"--service-app-key {path} {exc}", remedy=KEY_REMEDY) from None
+    return ServiceApp(
+        client_id=ids.okta_id("0oa"),
+        public_jwks=[jwk],
+        scopes=scopes,
+        require_dpop=bool(getattr(args, "service_app_dpop", False)),
+    )
+
+
 def _check_args(args: argparse.Namespace) -> None:
     from okta_wizard.sandbox.server import is_loopback
 
@@ -46,6 +105,16 @@ def _check_args(args: argparse.Namespace) -> None:
         raise UsageError("--groups must be 0 or more.", remedy="E.g. --groups 50000.")
     if args.token is not None and not args.token.strip():
         raise UsageError("--token is empty.", remedy="Omit it to use the demo token.")
+
+
+def _service_app_lines(app: ServiceApp, base_url: str) -> list[str]:
+    kid = app.public_jwks[0].get("kid", "")
+    return [
+        f"  service app  {app.client_id}   (key id {kid}; scopes {' '.join(sorted(app.scopes))}"
+        f"{'; DPoP required' if app.require_dpop else ''})",
+        f"               okta-wizard apply --org-url {base_url} --client-id {app.client_id} "
+        "--private-key YOUR_PRIVATE_KEY.pem ...",
+    ]
 
 
 def _banner(base_url: str, secrets_url: str, token: str, control: bool, faults: int) -> str:
@@ -66,6 +135,7 @@ def _banner(base_url: str, secrets_url: str, token: str, control: bool, faults: 
 def run(args: argparse.Namespace) -> int:
     _check_args(args)
     faults = _fault_specs(list(args.fault or []))
+    service_app = service_app_from(args)
     control = bool(getattr(args, "control", False)) or os.environ.get(CONTROL_ENV) == "1"
     from okta_wizard.sandbox.org import SeedError
     from okta_wizard.sandbox.server import SANDBOX_TOKEN, start_sandbox
@@ -88,8 +158,12 @@ def run(args: argparse.Namespace) -> int:
             f"Cannot listen on {args.host}:{args.port}: {exc.strerror}.",
             remedy="Pick another port with --port (0 picks a free one).",
         ) from None
-    print(_banner(sb.base_url, sb.secrets_url, sb.token, control, len(faults)), flush=True)
-    try:
+    try:  # from here on Ctrl+C (even during the banner) stops the server cleanly: exit 0
+        banner = _banner(sb.base_url, sb.secrets_url, sb.token, control, len(faults))
+        if service_app is not None:
+            sb.oauth.register(service_app)
+            banner += "\n" + "\n".join(_service_app_lines(service_app, sb.base_url))
+        print(banner, flush=True)
         threading.Event().wait()  # until Ctrl+C
     except KeyboardInterrupt:
         print("Sandbox stopped.", file=sys.stderr)

@@ -575,6 +575,49 @@ def _pick_key(jwks: list[dict[str, Any]], kid: object) -> dict[str, Any] | None:
     return jwks[0] if len(jwks) == 1 else None  # without kid, only an unambiguous key
 
 
+def public_jwk_from(text: str) -> dict[str, Any]:
+    """A service app's public key, from a PEM (`BEGIN PUBLIC KEY`) or a public JWK, as the
+    JWK the registry keeps (kid: the JWK's own, else its RFC 7638 thumbprint). ValueError
+    (says what is wrong, never the key) for a private key, a certificate or anything else."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    text = text.strip()
+    if "PRIVATE KEY" in text or '"d"' in text.replace(" ", ""):
+        raise ValueError("holds a private key; register the public half only.")
+    kid: str | None = None
+    key: Any = None
+    if text.startswith("{"):
+        try:
+            jwk = json.loads(text)
+            if isinstance(jwk, dict) and isinstance(jwk.get("keys"), list) and jwk["keys"]:
+                jwk = jwk["keys"][0]
+            kid = jwk.get("kid") if isinstance(jwk.get("kid"), str) else None
+            key = jwt_key_from_jwk(jwk)
+        except Exception:  # json, PyJWT: the message below says enough
+            key = None
+    elif "BEGIN PUBLIC KEY" in text:
+        try:
+            key = load_pem_public_key(text.encode())
+        except Exception:
+            key = None
+    if isinstance(key, rsa.RSAPublicKey) and key.key_size >= 2048:
+        alg = "RS256"
+    elif isinstance(key, ec.EllipticCurvePublicKey) and key.curve.name == "secp256r1":
+        alg = "ES256"
+    else:
+        raise ValueError("is not an RSA (2048 bits or more) or EC P-256 public key (PEM or JWK).")
+    public = _jwk_of(key)
+    return {**public, "kid": kid or jwk_thumbprint(public), "alg": alg, "use": "sig"}
+
+
+def jwt_key_from_jwk(jwk: dict[str, Any]) -> Any:
+    from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+
+    loader = RSAAlgorithm if jwk.get("kty") == "RSA" else ECAlgorithm
+    return loader.from_jwk(jwk)
+
+
 def generate_key_pair(alg: str) -> tuple[str, dict[str, Any]]:
     """(private key PEM, public JWK) for RS256 (RSA 2048) or ES256 (P-256)."""
     from cryptography.hazmat.primitives import serialization
