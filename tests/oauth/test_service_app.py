@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -226,14 +227,21 @@ async def test_a_token_that_dies_mid_run_is_replaced_once(
 async def test_a_short_lived_token_is_renewed_before_it_expires(
     auth_server: AuthServer, key_file: KeyFile
 ) -> None:
-    import asyncio
-
-    auth_server.registry.token_lifetime = 1
+    """Deterministic: the server and the client share a clock that only the test moves, so
+    the token cannot die between two calls however slow the machine is."""
+    now = [time.time()]
+    auth_server.registry.clock = lambda: now[0]
+    auth_server.registry.token_lifetime = 100
     gen = auth_server.registry.register_generated()
-    auth = ServiceAppAuth(credential_for(gen, key_file(gen)), auth_server.org_url)
+    auth = ServiceAppAuth(
+        credential_for(gen, key_file(gen)), auth_server.org_url, clock=lambda: now[0]
+    )
     try:
         assert (await _get(auth_server, auth, "/api/v1/apps")).status_code == 200
-        await asyncio.sleep(1.0)
+        now[0] += 89  # still fresh: renewal starts a tenth of the lifetime before expiry
+        assert (await _get(auth_server, auth, "/api/v1/apps")).status_code == 200
+        assert auth.token_requests == 1
+        now[0] += 2  # 9 s left: renewed before Okta would refuse it
         assert (await _get(auth_server, auth, "/api/v1/apps")).status_code == 200
         assert auth.token_requests == 2
         assert "token dropped" not in auth._state.history  # renewed, never refused
