@@ -2,16 +2,21 @@
 
 Builds the app exactly as `okta-wizard demo` does (make_app against the sandbox org), walks the
 six steps with Pilot at 120x36 and saves one SVG per screen. Refuses to write a picture that
-contains the API token or a client secret of the sandbox org.
+contains the API token, a client secret of the sandbox org or the service app's private key.
+
+    .venv/bin/python scripts/render_screenshots.py [--out DIR]     (default: screenshots/)
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -23,8 +28,10 @@ def leaked(svg: str, secrets: list[str]) -> bool:
     return any(s and (s in svg or s[4:20] in svg) for s in secrets)
 
 
-async def render() -> list[Path]:
-    from textual.widgets import Button, Input, RadioSet
+async def render(out: Path, sandbox: Any = None) -> list[Path]:
+    """Write the SVGs into `out`. With `sandbox` (a running one, e.g. a test's) it is used as
+    it is and left running; without, a fresh sandbox org is started and stopped here."""
+    from textual.widgets import Button, Input, RadioButton, RadioSet
 
     from okta_wizard.commands.demo import choose_vault
     from okta_wizard.sandbox.server import start_sandbox
@@ -37,10 +44,16 @@ async def render() -> list[Path]:
     def factory(options: SetupOptions, progress: ProgressCallback) -> Setup:
         return Setup(options, on_progress=progress, vault=vault)
 
-    sandbox = start_sandbox(groups=200)
-    for name in ("Finance", "Finance Europe", "Finance US"):
+    own_sandbox = sandbox is None
+    if sandbox is None:
+        sandbox = start_sandbox()
+    groups = (("Finance", 18), ("Finance Europe", 7), ("Finance Interns", 0), ("Finance US", 11))
+    for name, members in groups:
         if sandbox.org.group_by_name(name) is None:
-            sandbox.org.add_group(name, f"{name} team")
+            sandbox.org.add_group(name, f"{name} team", users_count=members)
+    service_app = sandbox.oauth.register_generated()
+    key_dir = Path(tempfile.mkdtemp(prefix="okta-wizard-key-"))  # removed below
+    key_file = key_dir / "service-app.pem"
     written: list[Path] = []
     try:
         app = make_app(
@@ -68,7 +81,9 @@ async def render() -> list[Path]:
                 await settle()
 
             def secrets() -> list[str]:
-                values = [sandbox.token]
+                pem = service_app.private_key_pem.reveal()
+                body = "".join(x for x in pem.splitlines() if not x.startswith("-----"))
+                values = [sandbox.token, pem, body]
                 for okta_app in sandbox.org.apps_by_label("Upflow SSO"):
                     values += [s.value for s in okta_app.secrets]
                 return values
@@ -77,10 +92,24 @@ async def render() -> list[Path]:
                 svg = app.export_screenshot(title=f"okta-wizard demo · {name}")
                 if leaked(svg, secrets()):
                     raise SystemExit(f"refusing to write {name}.svg: it contains a secret")
-                path = OUT / f"{name}.svg"
+                path = out / f"{name}.svg"
                 path.write_text(svg)
                 written.append(path)
 
+            await settle()
+            # The other way to sign in, filled in; then the token run the pictures follow.
+            key_file.write_text(service_app.private_key_pem.reveal())
+            key_file.chmod(0o600)
+            screen.query_one("#auth-service-app", RadioButton).value = True
+            screen.query_one("#client-id", Input).value = service_app.client_id
+            screen.query_one("#private-key", Input).value = str(key_file)
+            screen.query_one("#key-id", Input).value = service_app.kid
+            await asyncio.sleep(0.4)  # the key check is debounced
+            await settle()
+            screen.query_one("#key-id", Input).focus()
+            await settle()
+            shoot("1-connect-service-app")
+            screen.query_one("#auth-token", RadioButton).value = True
             await settle()
             await press("connect-check")
             shoot("1-connect")
@@ -110,17 +139,22 @@ async def render() -> list[Path]:
             await settle()
             shoot("help")
     finally:
-        sandbox.stop()
+        shutil.rmtree(key_dir, ignore_errors=True)
+        if own_sandbox:
+            sandbox.stop()
     return written
 
 
-def main() -> int:
-    OUT.mkdir(exist_ok=True)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the SVGs")
+    out: Path = parser.parse_args(argv).out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="okta-wizard-shots-") as state:
         os.environ["OKTA_WIZARD_STATE_DIR"] = state  # pictures never touch real saved progress
-        written = asyncio.run(render())
+        written = asyncio.run(render(out))
     for path in written:
-        print(path.relative_to(REPO))
+        print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
     return 0
 
 

@@ -16,7 +16,9 @@ from okta_wizard.setup.engine import SavedSetup
 from okta_wizard.tui.app import WizardApp, make_app
 
 SNAPSHOT_PORT = 18443  # below the ephemeral range, so port-0 sandboxes of other tests never take it
-SNAPSHOT_GROUPS = ("Finance Europe", "Finance US", "Sales", "Engineering")
+SNAPSHOT_GROUPS = {"Finance Europe": 12, "Finance US": 0, "Sales": 30, "Engineering": 8}
+SERVICE_APP_ID = "0oa1snapshotSERVICE0"
+KEY_FILE = "service-app.pem"  # relative: the snapshot runs in a temp folder, so paths match
 SAVED = [
     SavedSetup(
         org_url=f"http://127.0.0.1:{SNAPSHOT_PORT}",
@@ -55,8 +57,9 @@ def seeded_sandbox(seed: int = 20260302, port: int = SNAPSHOT_PORT) -> Iterator[
     )
     sandbox = start_sandbox(host="127.0.0.1", port=port)
     try:
-        for name in SNAPSHOT_GROUPS:
-            sandbox.org.add_group(name, f"{name} team" if name != "Finance US" else None)
+        for name, members in SNAPSHOT_GROUPS.items():
+            description = f"{name} team" if name != "Finance US" else None
+            sandbox.org.add_group(name, description, users_count=members)
         yield sandbox
     finally:
         sandbox.stop()
@@ -75,7 +78,10 @@ def build_app(sandbox: Any, *, saved: bool = False, **overrides: Any) -> WizardA
         "accessible": False,
     }
     options.update(overrides)
-    return make_app(**options)
+    app = make_app(**options)
+    # No animated scrolling: under load a picture could catch a scroll halfway.
+    app.animation_level = "none"
+    return app
 
 
 def secrets_of(sandbox: Any) -> list[str]:
@@ -83,4 +89,5 @@ def secrets_of(sandbox: Any) -> list[str]:
     values = [sandbox.token]
     for app in sandbox.org.apps_by_label("Upflow SSO"):
         values += [s.value for s in app.secrets]
+    values += [t.reveal() for t in sandbox.oauth.live_tokens()]  # service-app access tokens
     return values

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from okta_wizard.sandbox.server import SANDBOX_TOKEN
+from tests.leakscan import find_leaks
 
 pytestmark = [
     pytest.mark.tmux,
@@ -27,6 +28,7 @@ OKTA_WIZARD = f"{sys.executable} -m okta_wizard"  # what the okta-wizard script 
 class Terminal:
     def __init__(self, socket: str) -> None:
         self.socket = socket
+        self.captured: list[str] = []  # every pane capture, for the leak scan
 
     def tmux(self, *args: str) -> str:
         done = subprocess.run(
@@ -41,7 +43,9 @@ class Terminal:
 
     def screen(self, history: bool = False) -> str:
         extra = ["-S", "-"] if history else []
-        return self.tmux("capture-pane", "-p", "-t", "demo", *extra)
+        shown = self.tmux("capture-pane", "-p", "-t", "demo", *extra)
+        self.captured.append(shown)
+        return shown
 
     def wait_for(self, text: str, within: float = 20.0) -> str:
         deadline = time.monotonic() + within
@@ -73,7 +77,7 @@ def terminal(tmp_path: Path, secret_service: None) -> Iterator[Terminal]:
         term.tmux("kill-server")
 
 
-def test_demo_walks_six_steps_in_a_real_terminal(terminal: Terminal) -> None:
+def test_demo_walks_six_steps_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
     first = terminal.wait_for("Step 1 of 6")
     assert "SANDBOX" in first and "keyring:" in first
     assert SANDBOX_TOKEN not in first
@@ -93,16 +97,20 @@ def test_demo_walks_six_steps_in_a_real_terminal(terminal: Terminal) -> None:
     terminal.keys("Enter")  # Continue
     terminal.wait_for("All verification checks passed")
     masked = terminal.screen()
+    reveal_started = len(terminal.captured)
     terminal.keys("r")  # reveal, for a few seconds
     revealed = terminal.wait_for("Client secret: ")
     secret = re.search(r"Client secret: (\S{32,})", revealed)
     assert secret is not None and "•" not in secret.group(1), revealed
     assert secret.group(1) not in masked
+    terminal.keys("h")  # hide it again at once
+    terminal.wait_for("Client secret: ••")
+    reveal_window = range(reveal_started, len(terminal.captured))
     terminal.keys("Tab", "Tab", "Tab", "Enter")  # Copy client_id, Verify again, Continue
     terminal.wait_for("Step 6 of 6")
     terminal.keys("Enter")  # email domain prefilled from the admin's email -> create the link
-    shown = terminal.wait_for("One-time link created", within=30)
-    assert "Paste this link only into Upflow" in shown or "⚠" in shown
+    terminal.wait_for("One-time link created", within=30)
+    shown = terminal.wait_for("⚠", within=10)  # the link-preview warning, scrolled into view
     assert secret.group(1) not in shown and "/secrets/?" not in shown
     terminal.keys("C-q")
     terminal.wait_for("Quit now?")
@@ -112,3 +120,10 @@ def test_demo_walks_six_steps_in_a_real_terminal(terminal: Terminal) -> None:
     # Textual ran on the alternate screen: nothing of the session stays in the scrollback.
     assert secret.group(1) not in after and SANDBOX_TOKEN not in after
     assert "Step 5 of 6" not in after
+    # Leak scan: every capture except the few taken while the secret was revealed on purpose
+    # (r ... h), and every file the run wrote (saved progress, the receipt).
+    panes = [p for i, p in enumerate(terminal.captured) if i not in reveal_window]
+    assert any("Client secret: ••" in p for p in panes), "the scan covers the masked screens"
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert written, "the run saved progress and a receipt"
+    assert find_leaks([secret.group(1), SANDBOX_TOKEN], texts=panes, paths=[tmp_path]) == []

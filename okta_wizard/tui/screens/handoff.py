@@ -176,7 +176,9 @@ class HandoffPane(StepPane):
         for setting in ("#handoff-burn", "#handoff-password", "#handoff-expire"):
             self.query_one(setting).disabled = True  # they describe the link that exists
         self.query_one("#handoff-finish", Button).disabled = False
-        view.focus()
+        view.focus(scroll_visible=False)
+        # The link, the preview warning and the receipt in view, once they are laid out.
+        self.call_after_refresh(self.scroll_end, animate=False)
         self.wizard.announce("One-time link created. Press c to copy it, r to reveal it.")
 
     @staticmethod

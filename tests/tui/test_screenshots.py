@@ -1,0 +1,69 @@
+"""scripts/render_screenshots.py (`make screenshots`) into a temporary folder: every picture
+exists, is a non-empty SVG, shows the SANDBOX label and holds no secret (the API token, the
+client secret, the service app's private key)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from tests.leakscan import find_leaks
+
+REPO = Path(__file__).resolve().parents[2]
+PICTURES = (
+    "1-connect",
+    "1-connect-service-app",
+    "2-integration",
+    "3-settings",
+    "4-assignments",
+    "5-credentials",
+    "6-handoff",
+    "help",
+)
+
+
+def load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "render_screenshots", REPO / "scripts" / "render_screenshots.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def secrets_of(sandbox: Any) -> list[str]:
+    values = [sandbox.token]
+    for app in sandbox.org.apps_by_label("Upflow SSO"):
+        values += [s.value for s in app.secrets]
+    for generated_token in sandbox.oauth.live_tokens():
+        values.append(generated_token.reveal())
+    return values
+
+
+def read_svgs(out: Path) -> dict[str, str]:
+    return {p.stem: p.read_text() for p in sorted(out.glob("*.svg"))}
+
+
+async def test_render_screenshots_into_a_temp_folder(
+    sandbox: Any, secret_service: None, tmp_path: Path
+) -> None:
+    out = tmp_path / "shots"
+    out.mkdir()
+    written = await load_script().render(out, sandbox)
+    assert sorted(p.stem for p in written) == sorted(PICTURES)
+    svgs = read_svgs(out)
+    assert sorted(svgs) == sorted(PICTURES)
+    for name, svg in svgs.items():
+        assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>"), name
+        assert len(svg) > 10_000, name  # a whole screen, not an empty frame
+        assert "SANDBOX" in svg, f"{name}.svg lacks the SANDBOX label"
+        assert "PRIVATE&#160;KEY" not in svg and "-----BEGIN" not in svg, name
+    assert "0&#160;members" in svgs["4-assignments"]  # the empty group is flagged
+    secrets = secrets_of(sandbox)
+    assert len(secrets) >= 2, "the run made an app with a client secret"
+    assert find_leaks(secrets, paths=[tmp_path]) == []
+    # Nothing but the pictures was left in the folder (the key file is gone).
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.svg" for n in PICTURES)
