@@ -25,6 +25,7 @@ from okta_wizard.okta.models import (
     OrgInfo,
     Permissions,
 )
+from okta_wizard.okta.service_app import ROLES_TAB
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
 from okta_wizard.setup import journal as journal_store
@@ -162,6 +163,18 @@ ROLE_REMEDY = (
     "Use an API token of an admin with one of these roles: Super Admin, App Admin "
     "(for OpenID Connect apps) or API Access Management Admin; Org Admin cannot create apps."
 )
+SERVICE_APP_ROLE_REMEDY = (
+    "Assign the service app one of these admin roles: Super Admin, App Admin "
+    "(for OpenID Connect apps) or API Access Management Admin ({roles_tab}); "
+    "Org Admin cannot create apps."
+)
+
+
+def role_remedy(actor: Actor) -> str:
+    """What to change when the signed-in principal lacks a role (admin or service app)."""
+    if actor.kind == "service_app":
+        return SERVICE_APP_ROLE_REMEDY.format(roles_tab=ROLES_TAB.format(client_id=actor.id))
+    return ROLE_REMEDY
 
 
 class SecretNotStored(KeyringUnavailable):
@@ -352,15 +365,15 @@ class Setup:
                 "can read apps",
                 permissions.can_read_apps,
                 "yes" if permissions.can_read_apps else "no (403)",
-                "" if permissions.can_read_apps else ROLE_REMEDY,
+                "" if permissions.can_read_apps else role_remedy(actor),
             ),
             Check(
                 "can read groups",
                 permissions.can_read_groups,
                 "yes" if permissions.can_read_groups else "no (403)",
-                "" if permissions.can_read_groups else ROLE_REMEDY,
+                "" if permissions.can_read_groups else role_remedy(actor),
             ),
-            self._role_check(permissions),
+            self._role_check(permissions, actor),
         ]
         report = ConnectReport(org=org, actor=actor, permissions=permissions, checks=tuple(checks))
         self.journal.actor_login = who
@@ -369,7 +382,7 @@ class Setup:
         return report
 
     @staticmethod
-    def _role_check(permissions: Permissions) -> Check:
+    def _role_check(permissions: Permissions, actor: Actor) -> Check:
         may_create = permissions.can_create_oidc_apps
         if may_create is None:
             # The roles could not be read (a service app, or a narrow token): Okta decides at
@@ -379,7 +392,7 @@ class Setup:
         if may_create:
             return Check("may create OIDC apps", True, roles)
         needed = " or ".join(ROLES_THAT_CREATE_OIDC_APPS)
-        return Check("may create OIDC apps", False, f"{roles}; needs {needed}", ROLE_REMEDY)
+        return Check("may create OIDC apps", False, f"{roles}; needs {needed}", role_remedy(actor))
 
     # -- step 2
     async def find_existing(self) -> ExistingApp | None:

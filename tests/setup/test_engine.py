@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from okta_wizard.okta.credentials import ApiToken
+from okta_wizard.okta.models import Actor
 from okta_wizard.orgurl import parse_org_url
 from okta_wizard.secret import Secret
 from okta_wizard.setup.engine import (
@@ -13,6 +14,7 @@ from okta_wizard.setup.engine import (
     Setup,
     SetupOptions,
     list_saved_setups,
+    role_remedy,
 )
 from okta_wizard.vault import MemoryVault, Vault
 from tests.leakscan import find_leaks
@@ -56,8 +58,16 @@ async def test_refused_role_fails_the_preflight_check(org: Org) -> None:
     assert not report.ok
     (failed,) = [c for c in report.checks if not c.ok]
     assert failed.name == "may create OIDC apps" and "App Admin" in failed.remedy
+    assert "API token" in failed.remedy  # a user signed in: the token must be another admin's
     with pytest.raises(Exception, match="Preflight refused"):
         report.raise_if_refused()
+
+
+def test_a_service_app_is_told_to_get_a_role_not_a_token() -> None:
+    service_app = Actor(id="0oaSERVICE", kind="service_app", login="0oaSERVICE", display_name="")
+    remedy = role_remedy(service_app)
+    assert "0oaSERVICE > Admin roles tab" in remedy and "App Admin" in remedy
+    assert "API token" not in remedy
 
 
 async def test_new_secret_then_retire_the_old_one(org: Org) -> None:

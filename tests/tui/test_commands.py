@@ -71,3 +71,15 @@ def test_service_app_flags_prefill_the_sign_in(sandbox: object, tmp_path: Path) 
     args = argparse.Namespace(client_id=generated.client_id, private_key=str(key), key_id="k1")
     assert service_app_from(args) == ServiceAppKey(generated.client_id, key, "k1")
     assert service_app_from(argparse.Namespace()) is None
+
+
+def test_client_id_alone_needs_a_key_imported_for_that_org(
+    secret_service: None, capsys: pytest.CaptureFixture[str], _isolated_state: Path
+) -> None:
+    # The keyring is asked for this org's key of this client id; none there: exit 2 with what
+    # to pass instead, before any screen or Okta call.
+    argv = ["--org-url", "https://acme.okta.com", "--client-id", "0oaNOTIMPORTED1"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "0oaNOTIMPORTED1" in err and "is in the keyring" in err and "--private-key" in err
+    assert not _isolated_state.exists()

@@ -163,3 +163,25 @@ async def test_a_role_that_cannot_create_apps_stops_step_3_in_place(
         assert "Admin roles tab" in shown, shown
         assert screen_of(app).query_one("#settings-next", Button).disabled
     assert sandbox.org.apps_by_label("Upflow SSO") == []
+
+
+async def test_a_key_imported_into_the_keyring_signs_in_without_a_file(
+    wizard: Any, sandbox: Any
+) -> None:
+    # As `okta-wizard --org-url URL --client-id ID` opens it after `apply --import-key`: the key
+    # comes from the keyring, the key field stays empty and no key text reaches the screen.
+    generated = sandbox.oauth.register_generated()
+    held = ServiceAppKey(generated.client_id, None, private_key=generated.private_key_pem)
+    app = wizard(token=None, service_app=held)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await walk_to(pilot, 1)
+        assert screen_of(app).query_one("#private-key", Input).value == ""
+        assert "imported into the keyring" in text_of(app, "#private-key-hint")
+        await press_button(pilot, "connect-check")
+        assert generated.client_id in text_of(app, "#connect-who")
+        assert "FAIL" not in text_of(app, "#connect-checks")
+        shown = app.export_screenshot()
+    assert sandbox.oauth.tokens_issued >= 1
+    assert sandbox.mutating_calls() == []
+    assert find_leaks(key_material(generated), texts=[shown]) == []
+    assert "None" not in shown  # no "None" where a key file path would go
