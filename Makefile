@@ -33,8 +33,9 @@ test: lint typecheck pytest
 bench: $(STAMP) debs
 	sh scripts/with-keyring.sh $(PY) bench/run.py
 
-screenshots: $(STAMP)
-	$(PY) scripts/render_screenshots.py
+# Under the keyring session, so the pictures show the real Secret Service, as committed.
+screenshots: $(STAMP) debs
+	sh scripts/with-keyring.sh $(PY) scripts/render_screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from textual.widgets import Input, OptionList, RadioSet
@@ -222,9 +223,42 @@ async def test_accessible_mode_announces_in_plain_text(wizard: Any) -> None:
         )
 
 
-async def test_no_color_is_honoured(wizard: Any, monkeypatch: Any) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    app = wizard()
+# The SVG export's own window chrome (traffic lights, default text colour): not the app's.
+SVG_CHROME = {"#ff5f57", "#febc2e", "#28c840", "#c5c8c6"}
+
+
+def colours_in(svg: str) -> set[str]:
+    """The non-grey colours the screen was drawn with."""
+    found = {c.lower() for c in re.findall(r"#[0-9a-fA-F]{6}", svg)} - SVG_CHROME
+    return {c for c in found if not c[1:3] == c[3:5] == c[5:7]}
+
+
+async def step_1_checked(app: Any) -> str:
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        assert app.no_color
+        await walk_to(pilot, 1)
+        await press_button(pilot, "connect-check")
+        screen: str = app.export_screenshot()
+        checks = text_of(app, "#connect-checks")
+    assert "PASS" in checks  # the verdicts are words, not only colours
+    return screen
+
+
+async def test_no_color_is_honoured(wizard: Any, monkeypatch: Any) -> None:
+    assert colours_in(await step_1_checked(wizard()))  # colour, when NO_COLOR is not set
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert colours_in(await step_1_checked(wizard())) == set()
+
+
+async def test_step_1_checks_scroll_into_view_on_a_small_terminal(wizard: Any) -> None:
+    # At 80x24 the checks land below the fold; all of them must end up on screen, not just
+    # the first line (the view used to stop where the layout was before they appeared).
+    app = wizard()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk_to(pilot, 1)
+        pane = screen_of(app).query_one("#step-1")
+        checks = screen_of(app).query_one("#connect-checks")
+        assert not pane.region.contains_region(checks.region) or checks.size.height <= 1
+        await press_button(pilot, "connect-check")
+        await pilot.pause()
+        assert checks.size.height == 5
+        assert pane.region.contains_region(checks.region), (pane.region, checks.region)
