@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -37,6 +39,14 @@ def run(argv: list[str], *, env: dict[str, str] | None = None) -> Run:
         err.seek(0)
         # ru_maxrss is in KiB on Linux.
         return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read(), err.read())
+
+
+def run_python(code: str, env: dict[str, str] | None = None) -> tuple[Run, dict[str, object]]:
+    """Run `code` in a fresh interpreter; it prints one JSON object last, returned parsed."""
+    result = run([sys.executable, "-c", code], env=env)
+    if result.returncode != 0:
+        raise SystemExit(f"child failed: {result.stderr.strip()[-500:]}")
+    return result, json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def summary(runs: list[Run]) -> str:

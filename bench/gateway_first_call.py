@@ -8,7 +8,6 @@ Run: .venv/bin/python bench/gateway_first_call.py   (BENCH_RUNS=N to change the 
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
@@ -18,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from _measure import Run, machine_load, run, summary, verdict  # noqa: E402
+from _measure import machine_load, run_python, summary, verdict  # noqa: E402
 
 from okta_wizard.sandbox.server import start_sandbox  # noqa: E402
 
@@ -56,19 +55,12 @@ print(json.dumps({"in_process_s": time.perf_counter() - start, "modules": len(sy
 """
 
 
-def _child(code: str, env: dict[str, str] | None = None) -> tuple[Run, dict[str, object]]:
-    result = run([sys.executable, "-c", code], env=env)
-    if result.returncode != 0:
-        raise SystemExit(f"child failed: {result.stderr.strip()[-500:]}")
-    return result, json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def main() -> int:
     sandbox = start_sandbox()
     try:
         env = {"BENCH_ORG_URL": sandbox.base_url, "BENCH_TOKEN": sandbox.token}
-        gateway = [_child(GATEWAY_CHILD, env) for _ in range(RUNS)]
-        sdk = [_child(SDK_IMPORT_CHILD) for _ in range(max(1, RUNS // 2))]
+        gateway = [run_python(GATEWAY_CHILD, env) for _ in range(RUNS)]
+        sdk = [run_python(SDK_IMPORT_CHILD) for _ in range(max(1, RUNS // 2))]
     finally:
         sandbox.stop()
     g_runs, g_info = [r for r, _ in gateway], [i for _, i in gateway]

@@ -10,7 +10,6 @@ Run: .venv/bin/python bench/service_app_signin.py   (BENCH_RUNS=N to change the 
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
@@ -21,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from _measure import Run, machine_load, run, summary, verdict  # noqa: E402
+from _measure import machine_load, run_python, summary, verdict  # noqa: E402
 
 from okta_wizard.sandbox.server import RunningSandbox, start_sandbox  # noqa: E402
 
@@ -60,13 +59,6 @@ print(json.dumps({
 CASES = (("RS256", False), ("ES256", False), ("ES256 + DPoP", True))
 
 
-def _child(env: dict[str, str]) -> tuple[Run, dict[str, object]]:
-    result = run([sys.executable, "-c", CHILD], env=env)
-    if result.returncode != 0:
-        raise SystemExit(f"child failed: {result.stderr.strip()[-500:]}")
-    return result, json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def _measure(sandbox: RunningSandbox, folder: Path, name: str, dpop: bool) -> bool:
     alg = name.split()[0]
     generated = sandbox.oauth.register_generated(alg=alg, require_dpop=dpop)
@@ -80,7 +72,7 @@ def _measure(sandbox: RunningSandbox, folder: Path, name: str, dpop: bool) -> bo
         "BENCH_KID": generated.kid,
     }
     issued_before = sandbox.oauth.tokens_issued
-    results = [_child(env) for _ in range(RUNS)]
+    results = [run_python(CHILD, env) for _ in range(RUNS)]
     tokens = sandbox.oauth.tokens_issued - issued_before
     runs, info = [r for r, _ in results], [i for _, i in results]
     first = statistics.median(float(str(i["first_s"])) for i in info)

@@ -159,13 +159,9 @@ class SavedSetup:
 
 ProgressCallback = Callable[[str], None]
 
+ROLES_NEEDED = "Super Admin, App Admin (for OpenID Connect apps) or API Access Management Admin"
 ROLE_REMEDY = (
-    "Use an API token of an admin with one of these roles: Super Admin, App Admin "
-    "(for OpenID Connect apps) or API Access Management Admin; Org Admin cannot create apps."
-)
-SERVICE_APP_ROLE_REMEDY = (
-    "Assign the service app one of these admin roles: Super Admin, App Admin "
-    "(for OpenID Connect apps) or API Access Management Admin ({roles_tab}); "
+    f"Use an API token of an admin with one of these roles: {ROLES_NEEDED}; "
     "Org Admin cannot create apps."
 )
 
@@ -173,7 +169,11 @@ SERVICE_APP_ROLE_REMEDY = (
 def role_remedy(actor: Actor) -> str:
     """What to change when the signed-in principal lacks a role (admin or service app)."""
     if actor.kind == "service_app":
-        return SERVICE_APP_ROLE_REMEDY.format(roles_tab=ROLES_TAB.format(client_id=actor.id))
+        where = ROLES_TAB.format(client_id=actor.id)
+        return (
+            f"Assign the service app one of these admin roles: {ROLES_NEEDED} ({where}); "
+            "Org Admin cannot create apps."
+        )
     return ROLE_REMEDY
 
 

@@ -10,6 +10,7 @@ from types import ModuleType
 from typing import Any
 
 from tests.leakscan import find_leaks
+from tests.tui.snapshot_app import secrets_of
 
 REPO = Path(__file__).resolve().parents[2]
 PICTURES = (
@@ -32,15 +33,6 @@ def load_script() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def secrets_of(sandbox: Any) -> list[str]:
-    values = [sandbox.token]
-    for app in sandbox.org.apps_by_label("Upflow SSO"):
-        values += [s.value for s in app.secrets]
-    for generated_token in sandbox.oauth.live_tokens():
-        values.append(generated_token.reveal())
-    return values
 
 
 def read_svgs(out: Path) -> dict[str, str]:

@@ -93,7 +93,16 @@ class StepPane(VerticalScroll):
         box.add_class("shown")
         self.show_progress("")
         self.wizard.announce(f"Error: {what} {todo}", severity="error")
-        self.scroll_end(animate=False)
+        self.show_newest()
+
+    def show_newest(self) -> None:
+        """Bring the end of the step (results, an error, the link) into view.
+
+        Scrolling right after an update is too early: the new height is known only after the
+        next layout, so a small terminal would stop short of it. Textual's anchor scrolls at
+        layout time instead; the admin's own scrolling or a focus change releases it.
+        """
+        self.anchor()
 
     def clear_error(self) -> None:
         box = self.query_one(".error-box", Static)

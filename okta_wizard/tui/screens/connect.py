@@ -15,7 +15,6 @@ from okta_wizard.okta.models import Actor
 from okta_wizard.orgurl import parse_org_url
 from okta_wizard.setup.engine import SetupOptions
 from okta_wizard.tui.screens.base import StepPane, check_line
-from okta_wizard.tui.widgets.check_results import CheckResults
 from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.service_app_fields import ServiceAppFields
 
@@ -52,7 +51,7 @@ class ConnectPane(StepPane):
             yield Button("Check connection", id="connect-check", variant="primary")
             yield Button("Continue ▶", id="connect-next", disabled=True)
         yield Static("", id="connect-who")
-        yield CheckResults(id="connect-checks")
+        yield Static("", id="connect-checks")
 
     def on_mount(self) -> None:
         config = self.wizard.config
@@ -146,7 +145,7 @@ class ConnectPane(StepPane):
     async def check_connection(self) -> None:
         self.clear_error()
         self.query_one("#connect-next", Button).disabled = True
-        self.query_one("#connect-checks", CheckResults).show("")
+        self.query_one("#connect-checks", Static).update("")
         org_url = parse_org_url(self.query_one("#org-url", Input).value)
         credential = await self._credential()
         options = SetupOptions(
@@ -169,10 +168,10 @@ class ConnectPane(StepPane):
             f"Signed in as {actor_line(report.actor)}"
             f" · org {escape(report.org.url)} ({escape(report.org.pipeline)})"
         )
-        # The checks are the answer: they scroll into view once laid out (CheckResults).
-        self.query_one("#connect-checks", CheckResults).show(
+        self.query_one("#connect-checks", Static).update(
             "\n".join(check_line(c) for c in report.checks)
         )
+        self.show_newest()  # the checks are the answer
         if report.ok:
             self.wizard.announce("Connected: all checks passed. Press Continue.")
             next_button = self.query_one("#connect-next", Button)

@@ -177,8 +177,7 @@ class HandoffPane(StepPane):
             self.query_one(setting).disabled = True  # they describe the link that exists
         self.query_one("#handoff-finish", Button).disabled = False
         view.focus(scroll_visible=False)
-        # The link, the preview warning and the receipt in view, once they are laid out.
-        self.call_after_refresh(self.scroll_end, animate=False)
+        self.show_newest()  # the link, the preview warning and the receipt
         self.wizard.announce("One-time link created. Press c to copy it, r to reveal it.")
 
     @staticmethod
