@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     UNAVAILABLE = 5  # Okta or the network unavailable after retries
     NO_KEYRING = 6  # no secure keyring
     HANDOFF = 7  # the one-time link could not be made
+    SIGN_IN_FAILED = 8  # a test sign-in through the Upflow app did not pass
 
 
 class WizardError(Exception):

@@ -13,6 +13,10 @@ first `times` ones. Kinds:
   then close the connection (the client never sees the answer: a crash right after the call).
 - `kill_pid=1234`: SIGKILL that process once the call has been applied.
 - `odd_fields=True`: apps in the answer carry fields the SDK's models do not know.
+
+`SECRETS_READ_BACK` names the calls that read an app's client secrets back (the list and one
+secret by id): a status fault there (403, 5xx) is an org where the secret cannot be read back,
+so a run that resumes after a crash finds the secret in the keyring or not at all.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Drop = Literal["before", "after"]
+SECRETS_READ_BACK = "GET /api/v1/apps/{id}/credentials/secrets*"
 _ids = itertools.count(1)
 
 
