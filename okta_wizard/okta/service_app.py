@@ -12,6 +12,8 @@ Why our own client instead of the SDK's `PrivateKey` mode: the SDK signs RS256 o
 token-endpoint error descriptions at ERROR level, turns every token failure into a generic
 error, and never renews a token that Okta rejects before the expiry it announced.
 
+The transport imports this module, never the reverse: the retry policy comes from retry.py.
+
 The private key is read from the file the admin named (or, once imported, from the OS keyring:
 `ServiceAppKey.private_key`), kept in memory only (a `cryptography` key object) and never
 written, logged or put in an exception. Access tokens live in `Secret`.
@@ -40,7 +42,13 @@ from okta_wizard.errors import UsageError
 from okta_wizard.okta.credentials import ServiceAppKey
 from okta_wizard.okta.errors import ErrorKind, OktaError, error_for_response, rate_limited
 from okta_wizard.okta.models import Actor
-from okta_wizard.okta.retry import RawResponse, TransportFailure, WaitBudget, retry_delay
+from okta_wizard.okta.retry import (
+    RawResponse,
+    TransportFailure,
+    WaitBudget,
+    describe_failure,
+    retry_delay,
+)
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
 
@@ -702,8 +710,6 @@ class ServiceAppAuth:
         self, form: dict[str, str], headers: dict[str, str]
     ) -> RawResponse | TransportFailure:
         import httpx
-
-        from okta_wizard.okta.transport import describe_failure
 
         if self._http is None:
             self._http = httpx.AsyncClient(

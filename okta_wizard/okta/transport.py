@@ -2,7 +2,8 @@
 endpoints, one retry loop and one error mapping for both.
 
 Nothing heavy is imported at module level: the SDK (and aiohttp) load on the first Management
-API call, httpx on the first OIDC call.
+API call, httpx on the first OIDC call. A service app's calls carry what `ServiceAppAuth`
+(service_app.py, loaded on its first call) gives; that module never imports this one.
 
 No exception raised from here chains to a library exception: failures are turned into values
 first (`TransportFailure`), so neither the message nor `__context__` can carry a request, its
@@ -14,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from okta_wizard.okta.credentials import ApiToken, Credential, ServiceAppKey
@@ -25,26 +26,20 @@ from okta_wizard.okta.errors import (
     rate_limited,
     unavailable,
 )
-from okta_wizard.okta.retry import RawResponse, TransportFailure, WaitBudget, retry_delay
+from okta_wizard.okta.retry import (
+    RawResponse,
+    TransportFailure,
+    WaitBudget,
+    describe_failure,
+    retry_delay,
+)
 from okta_wizard.orgurl import OrgUrl
+
+if TYPE_CHECKING:
+    from okta_wizard.okta.service_app import ServiceAppAuth
 
 Sender = Callable[[], Awaitable[RawResponse | TransportFailure]]
 _IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD"})
-
-
-def describe_failure(error: object) -> str:
-    """A short, safe name for a transport failure (the library's text may quote the request)."""
-    name = type(error).__name__
-    # The text is only inspected, never shown: it may quote the URL or the request.
-    if "CERTIFICATE_VERIFY_FAILED" in str(error) or "SSL" in name or "Certificate" in name:
-        return "the TLS certificate could not be verified"
-    if isinstance(error, asyncio.TimeoutError | TimeoutError) or "Timeout" in name:
-        return "the request timed out"
-    if "Disconnected" in name or "Reset" in name or "Payload" in name:
-        return "the connection was dropped"
-    if "Connect" in name:
-        return "the connection was refused or the host is unreachable"
-    return f"transport error ({name})"
 
 
 class Transport:
@@ -65,7 +60,7 @@ class Transport:
         self._executor: Any = None
         self._session: Any = None
         self._httpx: Any = None
-        self._service_auth: Any = None  # service_app.ServiceAppAuth, for a ServiceAppKey
+        self._service_auth: ServiceAppAuth | None = None  # for a ServiceAppKey, on first call
         self._lock = asyncio.Lock()
 
     @property
