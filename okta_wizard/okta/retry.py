@@ -6,8 +6,8 @@ against Okta's own `Date` header, so a skewed local clock does not matter); serv
 transport failures back off, for idempotent requests only; every wait comes out of one budget.
 The same policy serves the Management API (transport.py) and the token endpoint
 (service_app.py): `retry_delay` decides, `WaitBudget.take` bounds, `describe_failure` names a
-failure without quoting the request. Both import it from here, and neither imports the other
-for it: the transport uses a service app's auth, the service app only needs this policy.
+failure without quoting the request. Both take them from here: the transport uses a service
+app's auth object, and service_app.py needs this policy, never the transport.
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ class LoadedKey:
 
 def _encode(claims: dict[str, Any], key: Any, alg: Alg, headers: dict[str, Any]) -> str:
     """PyJWT signs: PKCS#1 v1.5 for RS256, raw r||s (not DER) for ES256, as JWS wants."""
-    import jwt  # loads cryptography.x509 too (~20 ms): only once the first JWT is signed
+    import jwt  # ~15 ms (it loads cryptography.x509): only when the first JWT is signed
 
     return jwt.encode(claims, key, algorithm=alg, headers=headers)
 
