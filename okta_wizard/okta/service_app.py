@@ -513,11 +513,14 @@ class ServiceAppAuth:
         use_dpop: bool | None = None,
         clock: Callable[[], float] = time.time,
         key: LoadedKey | None = None,
+        http: httpx.AsyncClient | None = None,
     ) -> None:
         """`max_wait`: the bounded total of 429/5xx waits of one token request (the gateway's
         policy, okta/retry.py). `clock`: seconds since the epoch, for the assertion, the DPoP
         proofs and token expiry (tests make expiry deterministic with it). `key`: an already
-        loaded key (from the keyring); else the credential's file is read."""
+        loaded key (from the keyring); else the credential's file is read. `http`: the caller's
+        client, shared so that token requests and API calls use one connection (one TLS
+        handshake) and the caller closes it; else one of our own, made on the first request."""
         self.credential = credential
         self.org_url = org_url
         self.token_url = org_url.origin + TOKEN_PATH
@@ -527,7 +530,8 @@ class ServiceAppAuth:
         self.key = key or load_service_app_key(credential)
         self._state = _State(dpop=DPoPKey(clock) if use_dpop else None)
         self._detect_dpop = use_dpop is None
-        self._http: httpx.AsyncClient | None = None
+        self._http = http
+        self._owns_http = http is None
 
     def __repr__(self) -> str:
         return f"ServiceAppAuth(client_id={self.client_id!r}, key={self.key!r})"
@@ -563,7 +567,7 @@ class ServiceAppAuth:
         return self._state.token.value if self._state.token else None
 
     async def aclose(self) -> None:
-        if self._http is not None:
+        if self._owns_http and self._http is not None:
             await self._http.aclose()
             self._http = None
 

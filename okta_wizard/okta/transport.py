@@ -36,6 +36,8 @@ from okta_wizard.okta.retry import (
 from okta_wizard.orgurl import OrgUrl
 
 if TYPE_CHECKING:
+    import httpx
+
     from okta_wizard.okta.service_app import ServiceAppAuth
 
 Sender = Callable[[], Awaitable[RawResponse | TransportFailure]]
@@ -59,7 +61,7 @@ class Transport:
         self.calls = calls
         self._executor: Any = None
         self._session: Any = None
-        self._httpx: Any = None
+        self._httpx: httpx.AsyncClient | None = None
         self._service_auth: ServiceAppAuth | None = None  # for a ServiceAppKey, on first call
         self._lock = asyncio.Lock()
 
@@ -182,6 +184,7 @@ class Transport:
                 self.org_url,
                 request_timeout=self.request_timeout,
                 max_wait=self.max_wait,
+                http=self._client(),  # token requests share the API calls' connection
             )
         url = self.org_url.origin + path
         outcome: RawResponse | TransportFailure = TransportFailure("not sent")
@@ -264,6 +267,20 @@ class Transport:
             accept=accept,
         )
 
+    def _client(self) -> httpx.AsyncClient:
+        """The one httpx client: OIDC calls, a service app's API calls and its token requests
+        (each client builds its own TLS context; one connection serves the whole run)."""
+        import httpx
+
+        if self._httpx is None:
+            self._httpx = httpx.AsyncClient(
+                timeout=self.request_timeout,
+                verify=True,
+                trust_env=not self.org_url.is_loopback,
+                headers={"Accept": "application/json"},
+            )
+        return self._httpx
+
     async def _send_httpx(
         self,
         method: str,
@@ -274,17 +291,8 @@ class Transport:
         json_body: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> RawResponse | TransportFailure:
-        import httpx
-
-        if self._httpx is None:
-            self._httpx = httpx.AsyncClient(
-                timeout=self.request_timeout,
-                verify=True,
-                trust_env=not self.org_url.is_loopback,
-                headers={"Accept": "application/json"},
-            )
         try:
-            response = await self._httpx.request(
+            response = await self._client().request(
                 method, url, params=params, data=form, auth=auth, json=json_body, headers=headers
             )
         except Exception as exc:  # httpx errors carry the request (and its auth header)
