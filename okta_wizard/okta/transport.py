@@ -2,8 +2,9 @@
 endpoints, one retry loop and one error mapping for both.
 
 Nothing heavy is imported at module level: the SDK (and aiohttp) load on the first Management
-API call, httpx on the first OIDC call. A service app's calls carry what `ServiceAppAuth`
-(service_app.py, loaded on its first call) gives; that module never imports this one.
+API call made with an API token, httpx on the first OIDC or service-app call. A service app's
+calls carry what `ServiceAppAuth` (service_app.py) gives, and its token requests go through
+this module's httpx client; service_app.py never imports this module.
 
 No exception raised from here chains to a library exception: failures are turned into values
 first (`TransportFailure`), so neither the message nor `__context__` can carry a request, its
