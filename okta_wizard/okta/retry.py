@@ -5,11 +5,14 @@ The SDK's own retries are off (`rateLimit.maxRetries = 0`): it would retry a POS
 against Okta's own `Date` header, so a skewed local clock does not matter); server errors and
 transport failures back off, for idempotent requests only; every wait comes out of one budget.
 The same policy serves the Management API (transport.py) and the token endpoint
-(service_app.py): `retry_delay` decides, `WaitBudget.take` bounds.
+(service_app.py): `retry_delay` decides, `WaitBudget.take` bounds, `describe_failure` names a
+failure without quoting the request. Both take them from here: the transport uses a service
+app's auth object, and service_app.py needs this policy, never the transport.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -51,6 +54,21 @@ class TransportFailure:
     """The request got no HTTP answer. `why` is a short safe description, never the request."""
 
     why: str
+
+
+def describe_failure(error: object) -> str:
+    """A short, safe name for a transport failure (the library's text may quote the request)."""
+    name = type(error).__name__
+    # The text is only inspected, never shown: it may quote the URL or the request.
+    if "CERTIFICATE_VERIFY_FAILED" in str(error) or "SSL" in name or "Certificate" in name:
+        return "the TLS certificate could not be verified"
+    if isinstance(error, asyncio.TimeoutError | TimeoutError) or "Timeout" in name:
+        return "the request timed out"
+    if "Disconnected" in name or "Reset" in name or "Payload" in name:
+        return "the connection was dropped"
+    if "Connect" in name:
+        return "the connection was refused or the host is unreachable"
+    return f"transport error ({name})"
 
 
 def rate_limit_delay(headers: dict[str, list[str]]) -> float | None:

@@ -6,11 +6,16 @@ Used by the transport for a `ServiceAppKey` credential:
     headers = await auth.request_headers("GET", url)   # Authorization (+ DPoP proof)
     ... send ...
     if auth.should_resend(status, headers, text): ...  # new DPoP nonce, or token expired
-    error = auth.management_error(status, body, ...)   # 403 scope / role -> what to grant
+    error = management_error(status, body, ...)        # 403 scope / role -> what to grant
 
 Why our own client instead of the SDK's `PrivateKey` mode: the SDK signs RS256 only, logs
 token-endpoint error descriptions at ERROR level, turns every token failure into a generic
 error, and never renews a token that Okta rejects before the expiry it announced.
+
+PyJWT does the JOSE work (signing, JWK parsing); what is Okta's stays here: which claims the
+assertion and the DPoP proofs carry, which key files Okta accepts and what to say about the
+others, when to renew a token or resend for a new nonce, and what each refusal means.
+The transport imports this module, never the reverse: the retry policy comes from retry.py.
 
 The private key is read from the file the admin named (or, once imported, from the OS keyring:
 `ServiceAppKey.private_key`), kept in memory only (a `cryptography` key object) and never
@@ -40,7 +45,13 @@ from okta_wizard.errors import UsageError
 from okta_wizard.okta.credentials import ServiceAppKey
 from okta_wizard.okta.errors import ErrorKind, OktaError, error_for_response, rate_limited
 from okta_wizard.okta.models import Actor
-from okta_wizard.okta.retry import RawResponse, TransportFailure, WaitBudget, retry_delay
+from okta_wizard.okta.retry import (
+    RawResponse,
+    TransportFailure,
+    WaitBudget,
+    describe_failure,
+    retry_delay,
+)
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
 
@@ -59,10 +70,6 @@ SCOPES_TAB = "Admin Console > Applications > Applications > {client_id} > Okta A
 ROLES_TAB = "Admin Console > Applications > Applications > {client_id} > Admin roles tab"
 KEYS_TAB = "Admin Console > Applications > Applications > {client_id} > General > Public Keys"
 ROLE_ADVICE = "assign the Application Administrator (or Super Administrator) role"
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
 # -- the private key file --------------------------------------------------------------------
@@ -100,42 +107,46 @@ class LoadedKey:
     def __reduce__(self) -> Any:
         raise TypeError("a LoadedKey is not picklable")
 
-    def sign(self, signing_input: bytes) -> bytes:
-        """A JWS signature (RFC 7518): PKCS#1 v1.5 for RS256, raw r||s for ES256."""
-        return _sign(self._key, self.alg, signing_input)
+    def encode(self, claims: dict[str, Any], headers: dict[str, Any]) -> str:
+        """A compact JWS of `claims` signed with this key (PyJWT adds `alg` and `typ: JWT`)."""
+        return _encode(claims, self._key, self.alg, headers)
 
     def public_jwk(self) -> dict[str, Any]:
-        return _public_jwk(self._key.public_key())
+        return public_jwk(self._key.public_key())
 
 
-def _sign(key: Any, alg: Alg, signing_input: bytes) -> bytes:
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, padding
-    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+def _encode(claims: dict[str, Any], key: Any, alg: Alg, headers: dict[str, Any]) -> str:
+    """PyJWT signs: PKCS#1 v1.5 for RS256, raw r||s (not DER) for ES256, as JWS wants."""
+    import jwt  # ~15 ms (it loads cryptography.x509): only when the first JWT is signed
 
-    if alg == "RS256":
-        return bytes(key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256()))
-    r, s = decode_dss_signature(key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
-    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    return jwt.encode(claims, key, algorithm=alg, headers=headers)
 
 
-def _public_jwk(public_key: Any) -> dict[str, Any]:
+# What RFC 7638 hashes for a thumbprint, which is also all that a public JWK needs.
+_PUBLIC_MEMBERS = {"RSA": ("e", "kty", "n"), "EC": ("crv", "kty", "x", "y")}
+_ALG_OF_KTY: dict[str, Alg] = {"RSA": "RS256", "EC": "ES256"}
+
+
+def public_jwk(public_key: Any) -> dict[str, Any]:
+    """The public JWK of an RSA or EC key, its required members only (PyJWT adds key_ops)."""
     from cryptography.hazmat.primitives.asymmetric import rsa
+    from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
-    def b64int(n: int, size: int | None = None) -> str:
-        return _b64url(n.to_bytes(size or (n.bit_length() + 7) // 8, "big"))
-
-    numbers = public_key.public_numbers()
-    if isinstance(public_key, rsa.RSAPublicKey):
-        return {"kty": "RSA", "e": b64int(numbers.e), "n": b64int(numbers.n)}
-    return {"kty": "EC", "crv": "P-256", "x": b64int(numbers.x, 32), "y": b64int(numbers.y, 32)}
+    algorithm = RSAAlgorithm if isinstance(public_key, rsa.RSAPublicKey) else ECAlgorithm
+    jwk = algorithm.to_jwk(public_key, as_dict=True)
+    return {name: jwk[name] for name in _PUBLIC_MEMBERS[jwk["kty"]]}
 
 
 def jwk_thumbprint(jwk: dict[str, Any]) -> str:
-    """RFC 7638 thumbprint: what Okta shows as the kid of a key it generated."""
-    members = ("e", "kty", "n") if jwk.get("kty") == "RSA" else ("crv", "kty", "x", "y")
-    canonical = json.dumps({k: jwk[k] for k in members}, separators=(",", ":"), sort_keys=True)
+    """The RFC 7638 thumbprint (PyJWT has none): what Okta shows as the kid of a key it
+    generated, and what it binds a DPoP token to."""
+    required = {name: jwk[name] for name in _PUBLIC_MEMBERS[jwk["kty"]]}
+    canonical = json.dumps(required, separators=(",", ":"), sort_keys=True)
     return _b64url(hashlib.sha256(canonical.encode()).digest())
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
 KeySource = Path | str  # a key file, or a description of where an in-memory key came from
@@ -253,7 +264,8 @@ def _key_from_pem(path: KeySource, data: bytes, text: str) -> Any:
 
 
 def _key_from_jwk(path: KeySource, text: str) -> tuple[Any, str | None]:
-    from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+    """A private JWK, or a JWK set holding only that key, loaded by PyJWT's `PyJWK`."""
+    import jwt
 
     try:
         jwk = json.loads(text)
@@ -261,7 +273,7 @@ def _key_from_jwk(path: KeySource, text: str) -> tuple[Any, str | None]:
         jwk = None
     if isinstance(jwk, dict) and isinstance(jwk.get("keys"), list) and len(jwk["keys"]) == 1:
         jwk = jwk["keys"][0]  # a JWKS with a single key
-    if not isinstance(jwk, dict) or jwk.get("kty") not in ("RSA", "EC"):
+    if not isinstance(jwk, dict) or jwk.get("kty") not in _ALG_OF_KTY:
         raise _key_problem(path, "is JSON but not an RSA or EC JWK.")
     if "d" not in jwk:
         raise _key_problem(
@@ -272,10 +284,9 @@ def _key_from_jwk(path: KeySource, text: str) -> tuple[Any, str | None]:
         )
     kid = jwk.get("kid") if isinstance(jwk.get("kid"), str) else None
     key: Any = None
-    try:
-        loader = RSAAlgorithm if jwk["kty"] == "RSA" else ECAlgorithm
-        key = loader.from_jwk(jwk)
-    except Exception:  # PyJWT raises InvalidKeyError or ValueError for bad members
+    try:  # the algorithm follows the key type, not a stray "alg" member
+        key = jwt.PyJWK(jwk, algorithm=_ALG_OF_KTY[jwk["kty"]]).key
+    except Exception:  # PyJWT's messages quote the JWK, private members included: never shown
         key = None
     if key is not None:
         return key, kid
@@ -296,22 +307,11 @@ def _alg_of(path: KeySource, key: Any) -> Alg:
     raise _key_problem(path, "holds a key type Okta does not accept (use RSA or EC P-256).")
 
 
-# -- JWTs ------------------------------------------------------------------------------------
-
-
-def compact_jws(header: dict[str, Any], claims: dict[str, Any], sign: Any) -> str:
-    def part(obj: dict[str, Any]) -> str:
-        return _b64url(json.dumps(obj, separators=(",", ":")).encode())
-
-    signing_input = f"{part(header)}.{part(claims)}"
-    return f"{signing_input}.{_b64url(sign(signing_input.encode()))}"
+# -- JWTs: what Okta wants signed ------------------------------------------------------------
 
 
 def client_assertion(key: LoadedKey, client_id: str, token_url: str, now: float) -> Secret:
     """RFC 7523 client assertion: iss = sub = client id, aud = the token endpoint, fresh jti."""
-    header: dict[str, Any] = {"alg": key.alg, "typ": "JWT"}
-    if key.kid:
-        header["kid"] = key.kid
     claims = {
         "iss": client_id,
         "sub": client_id,
@@ -320,18 +320,18 @@ def client_assertion(key: LoadedKey, client_id: str, token_url: str, now: float)
         "exp": int(now) + ASSERTION_LIFETIME,
         "jti": str(uuid.uuid4()),
     }
-    return Secret(compact_jws(header, claims, key.sign))
+    return Secret(key.encode(claims, {"kid": key.kid} if key.kid else {}))
 
 
 class DPoPKey:
     """An ephemeral P-256 key that proves possession (RFC 9449); it never leaves memory."""
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives.asymmetric import ec  # PyJWT makes no keys
 
         self._clock = clock
         self._key = ec.generate_private_key(ec.SECP256R1())
-        self.public_jwk = _public_jwk(self._key.public_key())
+        self.public_jwk = public_jwk(self._key.public_key())
         self.thumbprint = jwk_thumbprint(self.public_jwk)
 
     def __repr__(self) -> str:
@@ -340,6 +340,7 @@ class DPoPKey:
     def proof(
         self, method: str, url: str, *, nonce: str | None, access_token: Secret | None = None
     ) -> str:
+        """One proof for one request: `htu` without query or fragment, `ath` with a token."""
         parts = urlsplit(url)
         claims: dict[str, Any] = {
             "jti": str(uuid.uuid4()),
@@ -352,8 +353,8 @@ class DPoPKey:
         if access_token is not None:
             digest = hashlib.sha256(access_token.reveal().encode("ascii")).digest()
             claims["ath"] = _b64url(digest)
-        header = {"typ": "dpop+jwt", "alg": "ES256", "jwk": self.public_jwk}
-        return compact_jws(header, claims, lambda data: _sign(self._key, "ES256", data))
+        headers = {"typ": "dpop+jwt", "jwk": self.public_jwk}
+        return _encode(claims, self._key, "ES256", headers)
 
 
 # -- errors ----------------------------------------------------------------------------------
@@ -512,11 +513,14 @@ class ServiceAppAuth:
         use_dpop: bool | None = None,
         clock: Callable[[], float] = time.time,
         key: LoadedKey | None = None,
+        http: httpx.AsyncClient | None = None,
     ) -> None:
         """`max_wait`: the bounded total of 429/5xx waits of one token request (the gateway's
         policy, okta/retry.py). `clock`: seconds since the epoch, for the assertion, the DPoP
         proofs and token expiry (tests make expiry deterministic with it). `key`: an already
-        loaded key (from the keyring); else the credential's file is read."""
+        loaded key (from the keyring); else the credential's file is read. `http`: the caller's
+        client, shared so that token requests and API calls use one connection (one TLS
+        handshake) and the caller closes it; else one of our own, made on the first request."""
         self.credential = credential
         self.org_url = org_url
         self.token_url = org_url.origin + TOKEN_PATH
@@ -526,7 +530,8 @@ class ServiceAppAuth:
         self.key = key or load_service_app_key(credential)
         self._state = _State(dpop=DPoPKey(clock) if use_dpop else None)
         self._detect_dpop = use_dpop is None
-        self._http: httpx.AsyncClient | None = None
+        self._http = http
+        self._owns_http = http is None
 
     def __repr__(self) -> str:
         return f"ServiceAppAuth(client_id={self.client_id!r}, key={self.key!r})"
@@ -562,7 +567,7 @@ class ServiceAppAuth:
         return self._state.token.value if self._state.token else None
 
     async def aclose(self) -> None:
-        if self._http is not None:
+        if self._owns_http and self._http is not None:
             await self._http.aclose()
             self._http = None
 
@@ -702,8 +707,6 @@ class ServiceAppAuth:
         self, form: dict[str, str], headers: dict[str, str]
     ) -> RawResponse | TransportFailure:
         import httpx
-
-        from okta_wizard.okta.transport import describe_failure
 
         if self._http is None:
             self._http = httpx.AsyncClient(

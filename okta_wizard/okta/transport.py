@@ -2,7 +2,9 @@
 endpoints, one retry loop and one error mapping for both.
 
 Nothing heavy is imported at module level: the SDK (and aiohttp) load on the first Management
-API call, httpx on the first OIDC call.
+API call made with an API token, httpx on the first OIDC or service-app call. A service app's
+calls carry what `ServiceAppAuth` (service_app.py) gives, and its token requests go through
+this module's httpx client; service_app.py never imports this module.
 
 No exception raised from here chains to a library exception: failures are turned into values
 first (`TransportFailure`), so neither the message nor `__context__` can carry a request, its
@@ -14,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from okta_wizard.okta.credentials import ApiToken, Credential, ServiceAppKey
@@ -25,26 +27,22 @@ from okta_wizard.okta.errors import (
     rate_limited,
     unavailable,
 )
-from okta_wizard.okta.retry import RawResponse, TransportFailure, WaitBudget, retry_delay
+from okta_wizard.okta.retry import (
+    RawResponse,
+    TransportFailure,
+    WaitBudget,
+    describe_failure,
+    retry_delay,
+)
 from okta_wizard.orgurl import OrgUrl
+
+if TYPE_CHECKING:
+    import httpx
+
+    from okta_wizard.okta.service_app import ServiceAppAuth
 
 Sender = Callable[[], Awaitable[RawResponse | TransportFailure]]
 _IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD"})
-
-
-def describe_failure(error: object) -> str:
-    """A short, safe name for a transport failure (the library's text may quote the request)."""
-    name = type(error).__name__
-    # The text is only inspected, never shown: it may quote the URL or the request.
-    if "CERTIFICATE_VERIFY_FAILED" in str(error) or "SSL" in name or "Certificate" in name:
-        return "the TLS certificate could not be verified"
-    if isinstance(error, asyncio.TimeoutError | TimeoutError) or "Timeout" in name:
-        return "the request timed out"
-    if "Disconnected" in name or "Reset" in name or "Payload" in name:
-        return "the connection was dropped"
-    if "Connect" in name:
-        return "the connection was refused or the host is unreachable"
-    return f"transport error ({name})"
 
 
 class Transport:
@@ -64,8 +62,8 @@ class Transport:
         self.calls = calls
         self._executor: Any = None
         self._session: Any = None
-        self._httpx: Any = None
-        self._service_auth: Any = None  # service_app.ServiceAppAuth, for a ServiceAppKey
+        self._httpx: httpx.AsyncClient | None = None
+        self._service_auth: ServiceAppAuth | None = None  # for a ServiceAppKey, on first call
         self._lock = asyncio.Lock()
 
     @property
@@ -187,6 +185,7 @@ class Transport:
                 self.org_url,
                 request_timeout=self.request_timeout,
                 max_wait=self.max_wait,
+                http=self._client(),  # token requests share the API calls' connection
             )
         url = self.org_url.origin + path
         outcome: RawResponse | TransportFailure = TransportFailure("not sent")
@@ -269,6 +268,20 @@ class Transport:
             accept=accept,
         )
 
+    def _client(self) -> httpx.AsyncClient:
+        """The one httpx client: OIDC calls, a service app's API calls and its token requests
+        (each client builds its own TLS context; one connection serves the whole run)."""
+        import httpx
+
+        if self._httpx is None:
+            self._httpx = httpx.AsyncClient(
+                timeout=self.request_timeout,
+                verify=True,
+                trust_env=not self.org_url.is_loopback,
+                headers={"Accept": "application/json"},
+            )
+        return self._httpx
+
     async def _send_httpx(
         self,
         method: str,
@@ -279,17 +292,8 @@ class Transport:
         json_body: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> RawResponse | TransportFailure:
-        import httpx
-
-        if self._httpx is None:
-            self._httpx = httpx.AsyncClient(
-                timeout=self.request_timeout,
-                verify=True,
-                trust_env=not self.org_url.is_loopback,
-                headers={"Accept": "application/json"},
-            )
         try:
-            response = await self._httpx.request(
+            response = await self._client().request(
                 method, url, params=params, data=form, auth=auth, json=json_body, headers=headers
             )
         except Exception as exc:  # httpx errors carry the request (and its auth header)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from okta_wizard.okta.credentials import ServiceAppKey
 from okta_wizard.orgurl import OrgUrl, parse_org_url
@@ -34,6 +35,7 @@ class AuthServer:
 
     base_url: str
     registry: OAuthRegistry
+    connections: list[tuple[str, int]] = field(default_factory=list)  # (request, client port)
 
     @property
     def org_url(self) -> OrgUrl:
@@ -55,7 +57,15 @@ async def _protected(request: web.Request) -> web.StreamResponse:
 @pytest.fixture
 async def auth_server() -> AsyncIterator[AuthServer]:
     registry = OAuthRegistry()
-    app = web.Application()
+    connections: list[tuple[str, int]] = []
+
+    @web.middleware
+    async def note_connection(request: web.Request, handler: Handler) -> web.StreamResponse:
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        connections.append((f"{request.method} {request.path}", peer[1] if peer else 0))
+        return await handler(request)
+
+    app = web.Application(middlewares=[note_connection])
     app[REGISTRY] = registry
     add_oauth_routes(app, registry)
     for method, path in PROTECTED:
@@ -66,7 +76,7 @@ async def auth_server() -> AsyncIterator[AuthServer]:
     await site.start()
     port = runner.addresses[0][1]
     try:
-        yield AuthServer(f"http://127.0.0.1:{port}", registry)
+        yield AuthServer(f"http://127.0.0.1:{port}", registry, connections)
     finally:
         await runner.cleanup()
 

@@ -348,3 +348,33 @@ async def test_403s_say_which_scope_or_role_to_grant(
     assert error.exit_code == ExitCode.PERMISSION
     assert "admin role" in error.message
     assert "Admin roles tab" in error.remedy and "Application Administrator" in error.remedy
+
+
+@pytest.mark.parametrize("dpop", [False, True])
+async def test_token_requests_and_api_calls_share_one_connection(
+    auth_server: AuthServer, key_file: KeyFile, dpop: bool
+) -> None:
+    """The transport lends its httpx client to the service app's auth: one connection (for
+    okta.com, one TLS handshake) carries the token requests and the API calls."""
+    from collections import Counter
+
+    from okta_wizard.okta.transport import Transport
+
+    gen = auth_server.registry.register_generated(require_dpop=dpop)
+    transport = Transport(
+        auth_server.org_url,
+        credential_for(gen, key_file(gen)),
+        request_timeout=10.0,
+        max_wait=5.0,
+        calls=Counter(),
+    )
+    try:
+        for _ in range(2):
+            answer = await transport.management("GET", "/api/v1/apps", action="list apps")
+            assert answer.status == 200
+    finally:
+        await transport.close()
+    requests = [request for request, _ in auth_server.connections]
+    tokens = 3 if dpop else 1  # with DPoP: no proof, then a proof without nonce, then the nonce
+    assert requests == ["POST /oauth2/v1/token"] * tokens + ["GET /api/v1/apps"] * 2
+    assert len({port for _, port in auth_server.connections}) == 1
