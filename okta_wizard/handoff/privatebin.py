@@ -492,7 +492,9 @@ async def delete_link(
         data = await _json_call(http, "POST", server, body=body)
     if data["status"] == 0:
         return
-    message = _server_message(data)
+    # The server has the token (we just sent it): it must not come back through its message.
+    said = str(data.get("message") or "").replace(delete_token.reveal(), "[the delete token]")
+    message = _server_message({"message": said})
     if _GONE.fullmatch(message.strip()):
         raise PasteGone(
             f"The link was not deleted: {message}",

@@ -109,6 +109,21 @@ async def test_an_answer_not_understood_is_a_failed_delete(impostor: Impostor) -
     assert not isinstance(failed.value, PasteGone) and languages == ["en"]
 
 
+async def test_a_server_that_echoes_the_delete_token_does_not_get_it_shown(
+    impostor: Impostor,
+) -> None:
+    token = "c0ffee" * 10 + "beef"
+
+    async def echo(request: web.Request) -> web.StreamResponse:
+        sent = json.loads(await request.read())["deletetoken"]
+        return web.json_response({"status": 1, "message": f"bad token {sent}"})
+
+    url, _ = await impostor(echo)
+    with pytest.raises(DeleteFailed) as failed:
+        await delete_link(url, "0123456789abcdef", Secret(token))
+    assert token not in str(failed.value) and "[the delete token]" in str(failed.value)
+
+
 @pytest.mark.parametrize(("expire", "ttl"), [("5min", 300), ("1day", 86400), ("never", None)])
 async def test_expiry_is_sent(paste_server: PasteServer, expire: str, ttl: int | None) -> None:
     link = await create_link(
