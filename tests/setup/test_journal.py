@@ -8,6 +8,8 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -90,27 +92,34 @@ def test_link_metadata_never_holds_the_link() -> None:
     assert store.load(ORG).link == saved.link == metadata  # type: ignore[union-attr]
 
 
-def test_second_run_is_told_who_holds_the_lock(_isolated_state: Path) -> None:
+@contextmanager
+def _held_by_another_process(state: Path, then: str = "") -> Iterator[subprocess.Popen[str]]:
+    """A child process that holds the org's lock (and runs `then` with it, `l` its OrgLock)."""
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys,time\nfrom okta_wizard.setup.journal import OrgLock\n"
-            f"l=OrgLock({ORG!r}); l.acquire(); print('HELD', flush=True); time.sleep(30)",
+            "import os,sys,time\nfrom okta_wizard.setup.journal import OrgLock\n"
+            f"l=OrgLock({ORG!r}); l.acquire()\n{then}\nprint('HELD', flush=True); time.sleep(30)",
         ],
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "OKTA_WIZARD_STATE_DIR": str(_isolated_state)},
+        env={**os.environ, "OKTA_WIZARD_STATE_DIR": str(state)},
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "HELD"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_second_run_is_told_who_holds_the_lock(_isolated_state: Path) -> None:
+    with _held_by_another_process(_isolated_state) as holder:
         with pytest.raises(SetupLocked) as info:
             OrgLock(ORG).acquire()
         assert f"pid {holder.pid}" in str(info.value)
         assert info.value.exit_code == ExitCode.USAGE
-    finally:
-        holder.kill()
-        holder.wait()
     # The holder died without releasing: the kernel dropped its flock, so the next run proceeds.
     deadline = time.monotonic() + 5
     while True:
@@ -144,27 +153,12 @@ def test_lock_is_per_org() -> None:
 def test_who_holds_the_lock_is_read_without_trusting_the_file(
     _isolated_state: Path, content: bytes, shown: str
 ) -> None:
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import os,sys,time\nfrom okta_wizard.setup.journal import OrgLock\n"
-            f"l=OrgLock({ORG!r}); l.acquire(); os.ftruncate(l._fd, 0)\n"
-            f"os.pwrite(l._fd, {content!r}, 0); print('HELD', flush=True); time.sleep(30)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "OKTA_WIZARD_STATE_DIR": str(_isolated_state)},
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "HELD"
+    rewrite = f"os.ftruncate(l._fd, 0); os.pwrite(l._fd, {content!r}, 0)"
+    with _held_by_another_process(_isolated_state, then=rewrite):
         with pytest.raises(SetupLocked) as info:
             OrgLock(ORG).acquire()
         assert f"({shown})" in info.value.message
         assert "\x1b" not in str(info.value) and "\x07" not in str(info.value)
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_the_lock_file_is_never_truncated_before_it_is_ours(_isolated_state: Path) -> None:
