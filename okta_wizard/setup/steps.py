@@ -226,8 +226,9 @@ def _not_deleted(
             f"The previous one-time link {paste_id} could not be deleted "
             f"({cause.message.rstrip('.')}), and {opens}. Nothing new was sent, so there is "
             "no second copy of the secret.",
-            remedy="Its delete token stays in the keyring: run the same command again to "
-            "retry, or `okta-wizard send --revoke` to delete the old link alone.",
+            remedy="Its delete token stays in the keyring: try again once the secrets server "
+            "answers (the old link is deleted first), or run `okta-wizard send --revoke` to "
+            "delete the old link alone.",
         )
     return LinkNotDeleted(
         f"The one-time link {paste_id} was not deleted ({cause.message.rstrip('.')}): {opens}.",
