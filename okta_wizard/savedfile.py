@@ -431,3 +431,18 @@ def is_web_url(value: str) -> bool:
     secure = parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host))
     clean = not (parts.username or parts.password or parts.query or parts.fragment)
     return secure and bool(host) and clean
+
+
+def is_link_server(value: str) -> bool:
+    """A one-time-link server URL exactly as `normalize_server_url` writes it."""
+    from okta_wizard.handoff.privatebin import normalize_server_url
+
+    try:
+        return normalize_server_url(value) == value
+    except UsageError:
+        return False
+
+
+# Okta's ids: apps are `0oa` + base62; client ids may be custom (RFC 6749 unreserved).
+APP_ID = re.compile(r"0oa[0-9A-Za-z]{1,61}")
+CLIENT_ID = re.compile(r"[0-9A-Za-z._~-]{1,255}")

@@ -7,7 +7,6 @@ The client secret appears only as its fingerprint, so a reader can compare it wi
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
@@ -15,10 +14,13 @@ from typing import Any
 
 from okta_wizard.errors import UsageError
 from okta_wizard.savedfile import (
+    APP_ID,
+    CLIENT_ID,
     Fields,
     InvalidField,
     SavedFileDamaged,
     ensure_state_folder,
+    is_link_server,
     is_org_origin,
     is_timestamp,
     is_web_url,
@@ -87,20 +89,12 @@ def to_json(r: Receipt) -> dict[str, Any]:
 
 # A receipt is about 1 KiB; a larger file is not one, and is refused before parsing.
 MAX_RECEIPT_BYTES = 256 * 1024
-_APP_ID = re.compile(r"0oa[0-9A-Za-z]{1,61}")
-_CLIENT_ID = re.compile(r"[0-9A-Za-z._~-]{1,255}")
 
 
 def from_json(data: Mapping[str, Any]) -> Receipt:
     """Check every field (`InvalidField` names the first wrong one); text is made safe to show."""
     from okta_wizard.handoff.message import normalize_email_domain
-    from okta_wizard.handoff.privatebin import EXPIRIES, normalize_server_url
-
-    def is_server(value: str) -> bool:
-        try:
-            return normalize_server_url(value) == value
-        except UsageError:
-            return False
+    from okta_wizard.handoff.privatebin import EXPIRIES
 
     def is_domain(value: str) -> bool:
         try:
@@ -112,8 +106,8 @@ def from_json(data: Mapping[str, Any]) -> Receipt:
     f.required(*(x.name for x in fields(Receipt) if x.default is MISSING))
     return Receipt(
         org_url=_present("org_url", f.checked("org_url", is_org_origin, "an org URL")),
-        app_id=_present("app_id", f.matching("app_id", _APP_ID, "an Okta app id")),
-        client_id=_present("client_id", f.matching("client_id", _CLIENT_ID, "a client id")),
+        app_id=_present("app_id", f.matching("app_id", APP_ID, "an Okta app id")),
+        client_id=_present("client_id", f.matching("client_id", CLIENT_ID, "a client id")),
         issuer=_present("issuer", f.checked("issuer", is_web_url, "an https URL")),
         label=_present("label", f.optional_text("label", max_len=255)),
         redirect_uris=tuple(f.checked_list("redirect_uris", is_web_url, "https URLs")),
@@ -126,7 +120,7 @@ def from_json(data: Mapping[str, Any]) -> Receipt:
         secret_fingerprint=_present(
             "secret_fingerprint", f.optional_text("secret_fingerprint", max_len=100)
         ),
-        link_server=f.checked("link_server", lambda v: v == "" or is_server(v), "a URL") or "",
+        link_server=f.checked("link_server", lambda v: v == "" or is_link_server(v), "a URL") or "",
         link_expire=f.choice("link_expire", ("", *EXPIRIES)) or "",
         link_expires_at=f.checked("link_expires_at", is_timestamp, "a timestamp"),
         email_domains=tuple(f.checked_list("email_domains", is_domain, "email domains")),

@@ -28,13 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from okta_wizard import lockfile
-from okta_wizard.errors import ExitCode, UsageError, WizardError
+from okta_wizard.errors import ExitCode, WizardError
 from okta_wizard.savedfile import (
+    APP_ID,
+    CLIENT_ID,
     Fields,
     InvalidField,
     SavedFileDamaged,
     check_state_folder,
     ensure_state_folder,
+    is_link_server,
     is_open_at,
     is_org_origin,
     is_timestamp,
@@ -103,20 +106,9 @@ def _existing_state_dir() -> Path | None:
 # A journal is a few KiB (a selection of hundreds of groups stays far below): anything near
 # this bound is not one, and is refused before parsing.
 MAX_JOURNAL_BYTES = 1024 * 1024
-_APP_ID = re.compile(r"0oa[0-9A-Za-z]{1,61}")
-_CLIENT_ID = re.compile(r"[0-9A-Za-z._~-]{1,255}")
 _GROUP_ID = re.compile(r"[0-9A-Za-z]{1,64}")
 _PASTE_ID = re.compile(r"[0-9a-f]{16}")
 ASSIGNMENT_MODES = ("everyone", "groups", "none")
-
-
-def _is_link_server(value: str) -> bool:
-    from okta_wizard.handoff.privatebin import normalize_server_url
-
-    try:
-        return normalize_server_url(value) == value
-    except UsageError:
-        return False
 
 
 @dataclass
@@ -181,8 +173,8 @@ class Journal:
         journal = cls(
             org_url=org_url or "",
             label=f.text("label", "Upflow SSO", max_len=255) or "Upflow SSO",
-            app_id=f.matching("app_id", _APP_ID, "an Okta app id"),
-            client_id=f.matching("client_id", _CLIENT_ID, "an OAuth client id"),
+            app_id=f.matching("app_id", APP_ID, "an Okta app id"),
+            client_id=f.matching("client_id", CLIENT_ID, "an OAuth client id"),
             issuer=f.checked("issuer", is_web_url, "an https URL"),
             assignment_mode=f.choice("assignment_mode", ASSIGNMENT_MODES),
             group_names=f.text_list("group_names", max_len=255),
@@ -207,7 +199,7 @@ def _link_from_json(f: Fields) -> dict[str, Any] | None:
         return None
     link.required("paste_id", "server")
     paste_id = link.matching("paste_id", _PASTE_ID, "a PrivateBin paste id")
-    server = link.checked("server", _is_link_server, "a secrets server URL")
+    server = link.checked("server", is_link_server, "a secrets server URL")
     if paste_id is None or server is None:
         if f.lenient:
             return {"paste_id": paste_id, "server": server} if paste_id else None
