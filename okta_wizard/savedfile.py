@@ -27,15 +27,12 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from okta_wizard.errors import UsageError
-from okta_wizard.orgurl import is_loopback_host, parse_org_url
 from okta_wizard.textsafe import visible
 
 # Not on Windows (there a planted link is refused by comparing the opened file with the path).
@@ -245,6 +242,8 @@ def _json_kind(value: object) -> str:
 def write_atomic(path: Path, payload: bytes) -> None:
     """Replace `path` with `payload`, mode 0600: temp file (exclusive, never through a link),
     fsync, rename over the old one (a link at `path` is replaced, its target untouched)."""
+    import tempfile  # only writes need it; keeps the first screen's imports small
+
     folder = path.parent
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
@@ -412,6 +411,8 @@ def is_timestamp(value: str) -> bool:
 
 def is_org_origin(value: str) -> bool:
     """An org origin exactly as `parse_org_url` writes it (`https://acme.okta.com`)."""
+    from okta_wizard.orgurl import parse_org_url  # with ipaddress: only once a file is read
+
     try:
         return parse_org_url(value).origin == value
     except UsageError:
@@ -420,6 +421,10 @@ def is_org_origin(value: str) -> bool:
 
 def is_web_url(value: str) -> bool:
     """An https URL (http for loopback hosts), with no credentials, query or fragment."""
+    from urllib.parse import urlsplit
+
+    from okta_wizard.orgurl import is_loopback_host
+
     if len(value) > 2048 or not value.isprintable() or " " in value:
         return False
     try:
