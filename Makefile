@@ -18,9 +18,12 @@ demo: $(STAMP)
 debs:
 	sh scripts/install-debs.sh
 
+# The admins' laptops: typeshed marks what Windows and macOS lack (fcntl, os.fchmod, SIGHUP...).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy --platform win32
+	$(VENV)/bin/mypy --platform darwin
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

@@ -13,7 +13,8 @@ The link is a secret (its fragment is the decryption key), so where it goes is o
 It is never written to the journal or the receipt; its delete token goes to the keyring so
 `send --revoke` can delete an unread link. A new link first deletes the previous unread one
 (`setup.steps.hand_off`, shared with `apply --send` and the wizard), so at most one live copy
-of the secret exists.
+of the secret exists: when the server does not confirm that delete, nothing new is sent
+(exit 7). A delete token is dropped only once the server says the paste is deleted or gone.
 """
 
 from __future__ import annotations
@@ -146,6 +147,12 @@ def print_link_notes(sent: SentLink) -> None:
 
     if sent.replaced:
         print(f"okta-wizard: deleted the previous unread link ({sent.replaced}).", file=sys.stderr)
+    if sent.previous_left_open:
+        print(
+            f"okta-wizard: the previous link ({sent.previous_left_open}) could not be deleted "
+            "(the keyring holds no delete token for it): it opens until it is read or expires.",
+            file=sys.stderr,
+        )
     print(f"okta-wizard: {LINK_PREVIEW_WARNING}", file=sys.stderr)
     if not sent.delete_token_stored:
         print(
@@ -218,38 +225,34 @@ def _send(args: argparse.Namespace, origin: str, options: SendOptions, delivery:
 
 
 def _revoke(args: argparse.Namespace, origin: str) -> int:
-    from okta_wizard.handoff.privatebin import PasteGone, delete_link
+    from okta_wizard.handoff.privatebin import PasteGone
     from okta_wizard.setup import journal as journal_store
+    from okta_wizard.setup.steps import GONE, NO_TOKEN, retire_recorded_link
 
     with journal_store.OrgLock(origin):
         saved = journal_store.load(origin)
         link = (saved.link if saved else None) or {}
-        paste_id, server = link.get("paste_id"), link.get("server")
-        if saved is None or not paste_id or not server or link.get("revoked_at"):
+        if saved is None or not link or link.get("revoked_at"):
             raise UsageError(
                 f"No one-time link to revoke for {origin}.",
                 remedy="`okta-wizard send` makes one; only the last link can be revoked.",
             )
-        vault = make_vault(args)
-        token = vault.load_delete_token(origin, paste_id)
-        if token is None:
-            raise HandoffError(
-                f"The keyring holds no delete token for link {paste_id}.",
-                remedy="It cannot be revoked; it expires at "
-                f"{link.get('expires_at') or 'never'} or when read.",
-            )
-        gone: PasteGone | None = None
-        try:
-            asyncio.run(delete_link(server, paste_id, token))
-        except PasteGone as exc:
-            gone = exc  # already read or expired; a network error keeps the token instead
-        # Either way the link can no longer be opened and the token is of no further use.
-        vault.delete_delete_token(origin, paste_id)
-        saved.link = {**link, "revoked_at": journal_store.now_iso()}
-        saved.record(6, "pending", f"link {paste_id} revoked")
-        journal_store.save(saved)
-        if gone is not None:
-            raise gone
+        # Deleted, or already gone: token dropped. Not confirmed: token kept, exit 7.
+        retired = asyncio.run(retire_recorded_link(make_vault(args), saved, replacing=False))
+    assert retired is not None  # the journal names a link that is not revoked
+    paste_id, server = retired.paste_id, retired.server
+    if retired.outcome == NO_TOKEN:
+        raise HandoffError(
+            f"The keyring holds no delete token for link {paste_id}.",
+            remedy="It cannot be revoked; it expires at "
+            f"{link.get('expires_at') or 'never'} or when read.",
+        )
+    if retired.outcome == GONE:
+        raise PasteGone(
+            retired.server_message,
+            remedy="It was already opened, has expired or was deleted: nothing is left to "
+            "delete. `okta-wizard send` makes a new one.",
+        )
     if args.json:
         print_json({"ok": True, "revoked": paste_id, "server": server})
     else:

@@ -1,60 +1,97 @@
-"""`okta-wizard status`: saved progress per org, without secrets. Needs no token."""
+"""`okta-wizard status`: saved progress per org, without secrets. Needs no token.
+
+Reads the state folder only. A file there that is not a journal this program wrote is named
+on stderr with the fix, after the readable setups, and the run exits 2.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from okta_wizard.cli import org_url_arg
 from okta_wizard.commands._common import print_json
 from okta_wizard.errors import ExitCode
 from okta_wizard.orgurl import parse_org_url
-from okta_wizard.setup.engine import STEP_TITLES, list_saved_setups
+from okta_wizard.setup.engine import STEP_TITLES
+
+if TYPE_CHECKING:
+    from okta_wizard.savedfile import SavedFileDamaged
+    from okta_wizard.setup.journal import Journal
 
 
 def run(args: argparse.Namespace) -> int:
+    from okta_wizard.setup.journal import journal_path, scan_journals
+
     given = org_url_arg(args)
     wanted = parse_org_url(given).origin if given else None
-    setups = [s for s in list_saved_setups() if wanted is None or s.org_url == wanted]
+    journals, damaged = scan_journals()
+    setups = [j for j in journals if wanted is None or j.org_url == wanted]
+    if wanted is not None:
+        damaged = [d for d in damaged if d.path.name == journal_path(wanted).name]
     if args.receipt:
-        return _print_receipts([s.org_url for s in setups], as_json=args.json)
+        if damaged and not setups:  # whose receipt it is cannot be read: no "none saved"
+            return _report_damaged(damaged)
+        code = _print_receipts([s.org_url for s in setups], as_json=args.json)
+        return _report_damaged(damaged) or code
     if args.json:
-        print_json(
-            {
-                "setups": [
-                    {
-                        "org_url": s.org_url,
-                        "label": s.label,
-                        "app_id": s.app_id,
-                        "client_id": s.client_id,
-                        "step_reached": s.step_reached,
-                        "updated_at": s.updated_at,
-                        "steps": {str(n): state for n, state in s.steps.items()},
-                        "secret_fingerprint": s.secret_fingerprint,
-                    }
-                    for s in setups
-                ]
-            }
-        )
-        return int(ExitCode.OK)
+        print_json({"setups": [_setup_json(s) for s in setups], "damaged": _damaged_json(damaged)})
+    elif setups or not damaged:
+        _print_setups(setups, wanted)
+    return _report_damaged(damaged) or int(ExitCode.OK)
+
+
+def _setup_json(s: Journal) -> dict[str, object]:
+    return {
+        "org_url": s.org_url,
+        "label": s.label,
+        "app_id": s.app_id,
+        "client_id": s.client_id,
+        "step_reached": s.step_reached,
+        "updated_at": s.updated_at,
+        "steps": {str(n): r.state for n, r in sorted(s.steps.items())},
+        "secret_fingerprint": s.secret_fingerprint,
+    }
+
+
+def _damaged_json(damaged: list[SavedFileDamaged]) -> list[dict[str, str]]:
+    return [{"path": str(d.path), "problem": d.problem, "fix": d.remedy} for d in damaged]
+
+
+def _print_setups(setups: list[Journal], wanted: str | None) -> None:
     if not setups:
         print("No saved setup." + (f" (for {wanted})" if wanted else ""))
-        return int(ExitCode.OK)
     for s in setups:
-        print(f"{s.org_url}  {s.label!r}  app {s.app_id or '-'}  updated {s.updated_at}")
+        print(f"{s.org_url}  '{s.label}'  app {s.app_id or '-'}  updated {s.updated_at}")
         for n, title in STEP_TITLES.items():
-            print(f"  {n} {title:<22}  {s.steps.get(n, 'pending')}")
+            print(f"  {n} {title:<22}  {s.step_state(n)}")
         if s.secret_fingerprint:
             print(f"  secret fingerprint        {s.secret_fingerprint}")
-    return int(ExitCode.OK)
+
+
+def _report_damaged(damaged: list[SavedFileDamaged]) -> int:
+    """Each unusable file on stderr with its fix; exit 2 if there is one."""
+    for d in damaged:
+        print(f"okta-wizard: {d}", file=sys.stderr)
+    return int(ExitCode.USAGE) if damaged else 0
 
 
 def _print_receipts(origins: list[str], *, as_json: bool) -> int:
     from okta_wizard.handoff.receipt import read_receipt, render_receipt, to_json
+    from okta_wizard.savedfile import SavedFileDamaged
     from okta_wizard.setup.journal import receipt_path
 
-    receipts = [r for r in (read_receipt(receipt_path(o)) for o in origins) if r is not None]
+    receipts = []
+    for origin in origins:
+        try:
+            receipt = read_receipt(receipt_path(origin))
+        except SavedFileDamaged as exc:
+            print(f"okta-wizard: {exc}", file=sys.stderr)
+            return int(ExitCode.USAGE)
+        if receipt is not None:
+            receipts.append(receipt)
     if not receipts:
         print("okta-wizard: no receipt saved yet; it is written by `send`.", file=sys.stderr)
         return int(ExitCode.USAGE)

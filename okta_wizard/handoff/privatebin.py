@@ -53,7 +53,12 @@ ITERATIONS = 100_000
 MAX_ITERATIONS = 1_000_000
 # ... and the size of what we inflate (a deflate bomb).
 MAX_PLAINTEXT_BYTES = 10 * 1024 * 1024
-JSON_API_HEADERS = {"X-Requested-With": "JSONHttpRequest", "Accept": "application/json"}
+# English answers: a delete is classified by PrivateBin's message (see `delete_link`).
+JSON_API_HEADERS = {
+    "X-Requested-With": "JSONHttpRequest",
+    "Accept": "application/json",
+    "Accept-Language": "en",
+}
 TIMEOUT_SECONDS = 15.0
 _PASTE_ID = re.compile(r"^[0-9a-f]{16}$")
 _DELETE_TOKEN = re.compile(r"^[0-9a-f]{64}$")
@@ -89,7 +94,11 @@ class Link:
 
 
 class PasteGone(HandoffError):
-    """The server says the paste does not exist: read, expired or deleted (or a bad token)."""
+    """The server says the paste does not exist: read, expired or deleted."""
+
+
+class DeleteFailed(HandoffError):
+    """The server answered a delete without deleting (a wrong token, an unknown answer)."""
 
 
 @dataclass(frozen=True)
@@ -455,6 +464,12 @@ async def read_link(
     return decrypt_paste(data, key, password)
 
 
+# PrivateBin's one answer for a paste that is gone (read, expired or deleted): "Document ..."
+# since 2.0, "Paste ..." before. It is translated when the server forces another language;
+# then the answer is not recognised, and the token is kept (the safe side).
+_GONE = re.compile(r"(Document|Paste) does not exist, has expired or has been deleted\.?")
+
+
 async def delete_link(
     server_url: str,
     paste_id: str,
@@ -462,15 +477,30 @@ async def delete_link(
     *,
     client: httpx.AsyncClient | None = None,
 ) -> None:
-    """Delete an unread paste with its delete token."""
+    """Delete an unread paste with its delete token.
+
+    Returns once the server says it deleted it. `PasteGone` when the server says the paste no
+    longer exists (read, expired or deleted): the token is then of no further use. Any other
+    outcome (network error, timeout, HTTP error, a wrong token, an answer not understood) is
+    `DeleteFailed` or `HandoffError`: the paste may still be readable, so keep the token.
+    """
     server = normalize_server_url(server_url)
     if not _PASTE_ID.match(paste_id):
         raise UsageError(f"{paste_id!r} is not a PrivateBin paste id.", remedy="Check the id.")
     body = {"pasteid": paste_id, "deletetoken": delete_token.reveal()}
     async with _http(client) as http:
         data = await _json_call(http, "POST", server, body=body)
-    if data["status"] != 0:
+    if data["status"] == 0:
+        return
+    # The server has the token (we just sent it): it must not come back through its message.
+    said = str(data.get("message") or "").replace(delete_token.reveal(), "[the delete token]")
+    message = _server_message({"message": said})
+    if _GONE.fullmatch(message.strip()):
         raise PasteGone(
-            f"The link was not deleted: {_server_message(data)}",
-            remedy="If it was already opened or has expired, there is nothing left to delete.",
+            f"The link was not deleted: {message}",
+            remedy="It was already opened, has expired or was deleted: nothing is left to delete.",
         )
+    raise DeleteFailed(
+        f"{_origin(server)} did not delete the link: {message}",
+        remedy="The link may still open. Try again later (`okta-wizard send --revoke`).",
+    )

@@ -7,11 +7,27 @@ The client secret appears only as its fingerprint, so a reader can compare it wi
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Mapping
+from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
+
+from okta_wizard.errors import UsageError
+from okta_wizard.savedfile import (
+    APP_ID,
+    CLIENT_ID,
+    Fields,
+    InvalidField,
+    SavedFileDamaged,
+    ensure_state_folder,
+    is_link_server,
+    is_org_origin,
+    is_timestamp,
+    is_web_url,
+    parse_json_object,
+    read_bytes,
+    write_atomic,
+)
 
 RECEIPT_FILENAME = "receipt.json"
 
@@ -71,34 +87,75 @@ def to_json(r: Receipt) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
 
 
-def from_json(data: dict[str, Any]) -> Receipt:
-    known = {f.name for f in fields(Receipt)}
-    values: dict[str, Any] = {
-        k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known
-    }
-    return Receipt(**values)
+# A receipt is about 1 KiB; a larger file is not one, and is refused before parsing.
+MAX_RECEIPT_BYTES = 256 * 1024
+
+
+def from_json(data: Mapping[str, Any]) -> Receipt:
+    """Check every field (`InvalidField` names the first wrong one); text is made safe to show."""
+    from okta_wizard.handoff.message import normalize_email_domain
+    from okta_wizard.handoff.privatebin import EXPIRIES
+
+    def is_domain(value: str) -> bool:
+        try:
+            return normalize_email_domain(value) == value
+        except UsageError:
+            return False
+
+    f = Fields(data)
+    f.required(*(x.name for x in fields(Receipt) if x.default is MISSING))
+    return Receipt(
+        org_url=_present("org_url", f.checked("org_url", is_org_origin, "an org URL")),
+        app_id=_present("app_id", f.matching("app_id", APP_ID, "an Okta app id")),
+        client_id=_present("client_id", f.matching("client_id", CLIENT_ID, "a client id")),
+        issuer=_present("issuer", f.checked("issuer", is_web_url, "an https URL")),
+        label=_present("label", f.optional_text("label", max_len=255)),
+        redirect_uris=tuple(f.checked_list("redirect_uris", is_web_url, "https URLs")),
+        post_logout_redirect_uris=tuple(
+            f.checked_list("post_logout_redirect_uris", is_web_url, "https URLs")
+        ),
+        groups=tuple(f.text_list("groups", max_len=255)),
+        run_by=_present("run_by", f.optional_text("run_by", max_len=255)),
+        created_at=_present("created_at", f.checked("created_at", is_timestamp, "a timestamp")),
+        secret_fingerprint=_present(
+            "secret_fingerprint", f.optional_text("secret_fingerprint", max_len=100)
+        ),
+        link_server=f.checked("link_server", lambda v: v == "" or is_link_server(v), "a URL") or "",
+        link_expire=f.choice("link_expire", ("", *EXPIRIES)) or "",
+        link_expires_at=f.checked("link_expires_at", is_timestamp, "a timestamp"),
+        email_domains=tuple(f.checked_list("email_domains", is_domain, "email domains")),
+    )
+
+
+def _present(name: str, value: str | None) -> str:
+    if value is None:
+        raise InvalidField(f"field {name} is null")
+    return value
+
+
+def receipt_remedy(path: Path) -> str:
+    return (
+        f"Move it aside (rename it, for example to {path.name}.bak) or delete it; "
+        "`okta-wizard send` writes a new one with the next link."
+    )
 
 
 def write_receipt(r: Receipt, path: Path) -> None:
     """Atomic write, mode 0600: a crash leaves the old receipt or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".receipt-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(to_json(r), out, indent=2, sort_keys=True)
-            out.write("\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    payload = json.dumps(to_json(r), indent=2, sort_keys=True).encode() + b"\n"
+    ensure_state_folder(path.parent)
+    write_atomic(path, payload)
 
 
 def read_receipt(path: Path) -> Receipt | None:
-    """The saved receipt, or None when there is none (or it cannot be read)."""
-    try:
-        return from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
+    """The saved receipt, or None when there is none. One that is not a receipt this program
+    wrote (damaged, too large, a link) raises `SavedFileDamaged` (exit 2, naming the file)."""
+    remedy = receipt_remedy(path)
+    raw = read_bytes(path, max_bytes=MAX_RECEIPT_BYTES, remedy=remedy)
+    if raw is None:
         return None
+    data = parse_json_object(path, raw, remedy=remedy)
+    try:
+        return from_json(data)
+    except InvalidField as exc:
+        raise SavedFileDamaged(path, str(exc), remedy=remedy) from None

@@ -5,10 +5,18 @@ with `X-Requested-With: JSONHttpRequest` (an HTML page otherwise, which never bu
 errors as HTTP 200 `{"status":1,"message":...}`, a burn-after-reading paste deleted by its
 first JSON read, an unknown expiry widened to 1week, an optional size and traffic limit.
 It stores ciphertext only and never sees a key. Pastes live in memory.
+
+A delete (a POST with `pasteid` and `deletetoken`, or the legacy GET) is the route
+`DELETE <prefix>` for faults, so a test can fail deletes alone and leave creates working:
+`sb.faults.add("DELETE /secrets/", status=503)` answers a proxy's HTML error page,
+`drop="before"` closes the connection without deleting, `drop="after"` deletes and then
+closes it (the client never learns that it worked); `latency` and `nth`/`times` as for any
+route. A `*` fault applies to the request once, as a POST.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hmac
@@ -16,10 +24,15 @@ import json
 import re
 import secrets
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from okta_wizard.sandbox.faults import Fault, FaultSet
+from okta_wizard.sandbox.routes import STATE_KEY
+from okta_wizard.sandbox.state import SandboxState
 
 EXPIRY_SECONDS: dict[str, int | None] = {
     "5min": 300,
@@ -78,6 +91,8 @@ class PasteStore:
     traffic_limit_seconds: int = 0  # [traffic] limit; 0: off (PrivateBin's default is 10)
     last_post_by_ip: dict[str, float] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (method, query) seen
+    # Faults for a PrivateBin mounted alone (tests/handoff); in the sandbox, `sb.faults`.
+    faults: FaultSet = field(default_factory=FaultSet)
 
     def get_live(self, paste_id: str, now: float) -> StoredPaste | None:
         paste = self.pastes.get(paste_id)
@@ -88,6 +103,13 @@ class PasteStore:
 
 
 PRIVATEBIN_STORE: web.AppKey[PasteStore] = web.AppKey("privatebin_store", PasteStore)
+# The store of each running sandbox, for tests that check what the server still holds.
+_STORES: weakref.WeakKeyDictionary[SandboxState, PasteStore] = weakref.WeakKeyDictionary()
+
+
+def pastes_of(state: SandboxState) -> PasteStore:
+    """The one-time-link store of a sandbox (`pastes_of(sb.state).pastes`: what is readable)."""
+    return _STORES[state]
 
 
 def _error(message: str) -> web.Response:
@@ -182,6 +204,47 @@ def _delete(store: PasteStore, paste_id: object, token: object) -> web.Response:
     return web.json_response({"status": 0, "id": paste_id})
 
 
+def _delete_faults(faults: FaultSet, route_key: str) -> list[Fault]:
+    """Faults named for the delete route (a `*` fault was already counted for the request)."""
+    named = [f for f in faults.active() if f.route != "*" and f.matches(route_key)]
+    return [f for f in named if f.count_call()]
+
+
+def _proxy_error(status: int) -> web.Response:
+    # What a reverse proxy in front of PrivateBin answers when the PHP side is down.
+    page = f"<html><body><h1>{status}</h1><p>The server could not handle the request.</p>"
+    return web.Response(status=status, text=page + "</body></html>", content_type="text/html")
+
+
+async def _delete_with_faults(
+    request: web.Request,
+    store: PasteStore,
+    faults: FaultSet,
+    route_key: str,
+    target: tuple[object, object],
+) -> web.Response:
+    firing = _delete_faults(faults, route_key)
+    delay = sum(f.latency for f in firing)
+    if delay:
+        await asyncio.sleep(delay)
+    statuses = [f.status for f in firing if f.status]
+    if statuses:
+        return _proxy_error(statuses[0])  # nothing deleted
+    if any(f.drop == "before" for f in firing):
+        _drop(request)
+    answer = _delete(store, *target)
+    if any(f.drop == "after" for f in firing):
+        _drop(request)  # deleted, but the client never hears it
+    return answer
+
+
+def _drop(request: web.Request) -> None:
+    """Close the socket without an answer (the client sees a disconnect)."""
+    if request.transport is not None:
+        request.transport.abort()
+    raise asyncio.CancelledError  # aiohttp ends the request quietly
+
+
 def _read(store: PasteStore, prefix: str, paste_id: str) -> web.Response:
     if not _PASTE_ID.match(paste_id):
         return _error("Invalid paste ID.")
@@ -225,6 +288,11 @@ def add_privatebin_routes(app: web.Application, prefix: str = "/secrets/") -> No
         prefix += "/"
     store = PasteStore()
     app[PRIVATEBIN_STORE] = store
+    faults = store.faults
+    if STATE_KEY in app:
+        faults = app[STATE_KEY].faults
+        _STORES[app[STATE_KEY]] = store
+    delete_route = f"DELETE {prefix}"
 
     async def handle_get(request: web.Request) -> web.Response:
         store.requests.append(("GET", request.query_string))
@@ -236,7 +304,8 @@ def add_privatebin_routes(app: web.Application, prefix: str = "/secrets/") -> No
         if paste_id is None:
             return _error(MSG_MISSING)
         if "deletetoken" in request.query:  # PrivateBin's legacy delete link
-            return _delete(store, paste_id, request.query["deletetoken"])
+            target = (paste_id, request.query["deletetoken"])
+            return await _delete_with_faults(request, store, faults, delete_route, target)
         return _read(store, prefix, paste_id)
 
     async def handle_post(request: web.Request) -> web.Response:
@@ -253,7 +322,8 @@ def add_privatebin_routes(app: web.Application, prefix: str = "/secrets/") -> No
         if not isinstance(body, dict):
             return _error(MSG_INVALID)
         if "pasteid" in body and "deletetoken" in body:
-            return _delete(store, body["pasteid"], body["deletetoken"])
+            target = (body["pasteid"], body["deletetoken"])
+            return await _delete_with_faults(request, store, faults, delete_route, target)
         return _create(store, prefix, body, request.remote or "")
 
     async def redirect_to_prefix(request: web.Request) -> web.Response:

@@ -202,7 +202,8 @@ def _after_effects(request: web.Request, faults: Iterable[Fault]) -> None:
     for fault in faults:
         if fault.kill_pid is not None:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(fault.kill_pid, signal.SIGKILL)
+                # Windows has no SIGKILL; there os.kill with SIGTERM is TerminateProcess.
+                os.kill(fault.kill_pid, getattr(signal, "SIGKILL", signal.SIGTERM))
     if any(f.drop == "after" for f in faults):
         _drop_connection(request)
         raise asyncio.CancelledError

@@ -224,7 +224,7 @@ def forget_saved_setup(org_origin: str, vault: Vault) -> list[str]:
 
 def _forget_locked(org_origin: str, vault: Vault) -> list[str]:
     removed: list[str] = []
-    saved = journal_store.load(org_origin)
+    saved = journal_store.salvage(org_origin).journal  # a damaged file too: what is readable
     if saved and saved.client_id and vault.delete_client_secret(org_origin, saved.client_id):
         removed.append(f"keyring entry {org_origin}/{saved.client_id}")
     paste_id = (saved.link or {}).get("paste_id") if saved else None
@@ -276,12 +276,12 @@ class Setup:
         if not self.read_only:
             self._lock = OrgLock(self.origin)
             self._lock.acquire()
-        saved = journal_store.load(self.origin)
-        if saved is not None and saved.label == self.options.label:
-            self.journal = saved
-        self._steps_at_start = dict(self.journal.steps)
-        self._gateway = Gateway(self.options.org_url, self.options.credential)
         try:
+            saved = journal_store.load(self.origin)  # a damaged file: exit 2, lock released
+            if saved is not None and saved.label == self.options.label:
+                self.journal = saved
+            self._steps_at_start = dict(self.journal.steps)
+            self._gateway = Gateway(self.options.org_url, self.options.credential)
             await self._gateway.__aenter__()
         except BaseException:
             self._release()

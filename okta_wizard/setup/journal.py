@@ -2,26 +2,53 @@
 
 Never a secret: org, app id, client_id, label, the chosen assignment, step states with
 times, issuer, where the secret is stored, and the one-time link's metadata (never the link).
-Writes are atomic (tmp + fsync + rename), files 0600, folder 0700. A lock file (flock,
-non-blocking) keeps two runs on one org from interleaving; the second run is told who
-holds it and exits with code 2 (a usage error: run one at a time).
+Writes are atomic (tmp + fsync + rename), files 0600, folder 0700 and the user's own
+(`okta_wizard.savedfile`: links are never followed). A lock file (flock on POSIX,
+msvcrt.locking on Windows: `okta_wizard.lockfile`) keeps two runs on one org from
+interleaving; the second run is told who holds it and exits with code 2 (a usage error: run
+one at a time).
+
+A saved file is checked field by field when read. One that is not what this program writes
+(damaged, edited, another version's, a link) is never guessed at: the command exits 2
+naming the file and the fix (`forget`, or move it aside), and the next `apply` finds the app
+in Okta again by its label. `salvage` reads what is still readable, for `forget`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import re
 import socket
-import tempfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from okta_wizard import lockfile
 from okta_wizard.errors import ExitCode, WizardError
+from okta_wizard.savedfile import (
+    APP_ID,
+    CLIENT_ID,
+    Fields,
+    InvalidField,
+    SavedFileDamaged,
+    check_state_folder,
+    ensure_state_folder,
+    is_link_server,
+    is_open_at,
+    is_org_origin,
+    is_timestamp,
+    is_web_url,
+    open_no_follow,
+    parse_json_object,
+    read_bytes,
+    remove,
+    write_atomic,
+)
+from okta_wizard.textsafe import visible
 
 SCHEMA_VERSION = 1
 STEP_STATES = ("pending", "done", "failed", "skipped")
@@ -63,10 +90,25 @@ def lock_path(org_origin: str) -> Path:
 
 
 def ensure_state_dir() -> Path:
+    """The state folder, created 0700 if missing; refused if someone else could change it."""
+    return ensure_state_folder(state_dir())
+
+
+def _existing_state_dir() -> Path | None:
+    """The state folder if it exists (checked like `ensure_state_dir`), else None."""
     folder = state_dir()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
+    if not os.path.lexists(folder):
+        return None
+    check_state_folder(folder)
     return folder
+
+
+# A journal is a few KiB (a selection of hundreds of groups stays far below): anything near
+# this bound is not one, and is refused before parsing.
+MAX_JOURNAL_BYTES = 1024 * 1024
+_GROUP_ID = re.compile(r"[0-9A-Za-z]{1,64}")
+_PASTE_ID = re.compile(r"[0-9a-f]{16}")
+ASSIGNMENT_MODES = ("everyone", "groups", "none")
 
 
 @dataclass
@@ -114,68 +156,176 @@ class Journal:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Journal:
-        version = data.get("schema_version")
-        if version != SCHEMA_VERSION:
-            raise ValueError(f"schema version {version!r}, expected {SCHEMA_VERSION}")
-        known = {f for f in cls.__dataclass_fields__}
-        fields = {k: v for k, v in data.items() if k in known and k != "steps"}
-        journal = cls(**fields)
-        journal.steps = {int(n): StepRecord(**r) for n, r in data.get("steps", {}).items()}
+    def from_json(cls, data: Mapping[str, Any], *, lenient: bool = False) -> Journal:
+        """Check every field (`InvalidField` names the first wrong one); free text is made
+        safe to show. `lenient`: keep what is readable and drop the rest (for `forget`)."""
+        f = Fields(data, lenient=lenient)
+        f.required("schema_version", "org_url")
+        version = f.integer("schema_version", None)
+        if version != SCHEMA_VERSION and not lenient:
+            raise InvalidField(
+                f"it is in format {visible(str(version))}, and this okta-wizard reads format "
+                f"{SCHEMA_VERSION} (another version wrote it)"
+            )
+        org_url = f.checked("org_url", is_org_origin, "an org URL")
+        if org_url is None and not lenient:
+            raise InvalidField("field org_url is not an org URL")
+        journal = cls(
+            org_url=org_url or "",
+            label=f.text("label", "Upflow SSO", max_len=255) or "Upflow SSO",
+            app_id=f.matching("app_id", APP_ID, "an Okta app id"),
+            client_id=f.matching("client_id", CLIENT_ID, "an OAuth client id"),
+            issuer=f.checked("issuer", is_web_url, "an https URL"),
+            assignment_mode=f.choice("assignment_mode", ASSIGNMENT_MODES),
+            group_names=f.text_list("group_names", max_len=255),
+            group_ids=f.matching_list("group_ids", _GROUP_ID, "Okta group ids"),
+            secret_stored_in=f.optional_text("secret_stored_in", max_len=200),
+            secret_fingerprint=f.optional_text("secret_fingerprint", max_len=100),
+            actor_login=f.optional_text("actor_login", max_len=255),
+            link=_link_from_json(f),
+            steps=_steps_from_json(f),
+            created_at=f.checked("created_at", is_timestamp, "a timestamp") or now_iso(),
+            updated_at=f.checked("updated_at", is_timestamp, "a timestamp") or now_iso(),
+        )
         return journal
 
 
-def load(org_origin: str) -> Journal | None:
-    """The saved progress for an org, or None. An unreadable file is set aside, not trusted."""
-    path = journal_path(org_origin)
+def _link_from_json(f: Fields) -> dict[str, Any] | None:
+    """The link metadata `Link.metadata()` wrote, plus `revoked_at`; nothing else is kept."""
+    from okta_wizard.handoff.privatebin import EXPIRIES
+
+    link = f.object("link")
+    if link is None:
+        return None
+    link.required("paste_id", "server")
+    paste_id = link.matching("paste_id", _PASTE_ID, "a PrivateBin paste id")
+    server = link.checked("server", is_link_server, "a secrets server URL")
+    if paste_id is None or server is None:
+        if f.lenient:
+            return {"paste_id": paste_id, "server": server} if paste_id else None
+        raise InvalidField("field link is missing its paste_id or server")
+    metadata: dict[str, Any] = {
+        "paste_id": paste_id,
+        "server": server,
+        "expire": link.choice("expire", EXPIRIES),
+        "burn_after_reading": link.boolean("burn_after_reading", True),
+        "created_at": link.checked("created_at", is_timestamp, "a timestamp"),
+        "expires_at": link.checked("expires_at", is_timestamp, "a timestamp"),
+    }
+    revoked_at = link.checked("revoked_at", is_timestamp, "a timestamp")
+    if revoked_at is not None:
+        metadata["revoked_at"] = revoked_at
+    return metadata
+
+
+def _steps_from_json(f: Fields) -> dict[int, StepRecord]:
+    steps = f.object("steps")
+    if steps is None:
+        return {}
+    records: dict[int, StepRecord] = {}
+    for key in steps.data:
+        if key not in {"1", "2", "3", "4", "5", "6"}:
+            if f.lenient:
+                continue
+            raise InvalidField(f"steps has {visible(key)[:20]!r}, not a step number 1-6")
+        record = steps.object(key)
+        if record is None:
+            continue
+        state = record.choice("state", STEP_STATES)
+        if state is None:
+            if f.lenient:
+                continue
+            raise InvalidField(f"field steps.{key}.state is missing")
+        records[int(key)] = StepRecord(
+            state=state,
+            at=record.checked("at", lambda v: v == "" or is_timestamp(v), "a timestamp") or "",
+            detail=record.text("detail", "", max_len=1000),
+        )
+    return records
+
+
+def _damaged_remedy(path: Path, org_origin: str | None) -> str:
+    forget = f"okta-wizard forget --org-url {org_origin or '<org URL>'}"
+    return (
+        f"Move it aside (rename it, for example to {path.name}.bak) or delete it with "
+        f"`{forget}` (which also removes the keyring entries it names); the next "
+        "`okta-wizard apply` finds the app in Okta again by its label."
+    )
+
+
+def _read_journal(path: Path, org_origin: str | None) -> Journal | None:
+    """The journal at `path`, checked; None if there is none; `SavedFileDamaged` otherwise.
+    `org_origin`: the org it must belong to (None: the one its file name says)."""
+    remedy = _damaged_remedy(path, org_origin)
+    raw = read_bytes(path, max_bytes=MAX_JOURNAL_BYTES, remedy=remedy)
+    if raw is None:
+        return None
+    data = parse_json_object(path, raw, remedy=remedy)
     try:
-        return Journal.from_json(json.loads(path.read_text()))
-    except FileNotFoundError:
+        journal = Journal.from_json(data)
+    except InvalidField as exc:
+        if org_origin is None:  # the org its readable org_url names, if this is its file
+            named = Journal.from_json(data, lenient=True).org_url
+            org_origin = named if named and journal_path(named).name == path.name else None
+        raise SavedFileDamaged(path, str(exc), remedy=_damaged_remedy(path, org_origin)) from None
+    if journal_path(journal.org_url).name != path.name:
+        raise SavedFileDamaged(
+            path,
+            f"it holds the saved progress of {journal.org_url}, not of this org",
+            remedy=remedy,
+        )
+    return journal
+
+
+def load(org_origin: str) -> Journal | None:
+    """The saved progress for an org, or None. A file that is not a journal this program wrote
+    raises `SavedFileDamaged` (exit 2, naming the file and the fix): never guessed at."""
+    if _existing_state_dir() is None:
         return None
-    except (ValueError, TypeError, KeyError, AttributeError):
-        # Okta is the truth: a damaged hint is kept for inspection and the run reconciles.
-        with contextlib.suppress(OSError):
-            path.rename(path.with_suffix(f".unreadable-{os.getpid()}.json"))
-        return None
+    return _read_journal(journal_path(org_origin), org_origin)
+
+
+@dataclass(frozen=True)
+class Salvaged:
+    """What `forget` can still read: the journal (partial if damaged), and the damage."""
+
+    journal: Journal | None  # None: nothing saved for the org
+    damage: SavedFileDamaged | None = None
+
+
+def salvage(org_origin: str) -> Salvaged:
+    """Like `load`, but a damaged journal gives the fields still readable (maybe none)."""
+    try:
+        return Salvaged(load(org_origin))
+    except SavedFileDamaged as damage:
+        path = journal_path(org_origin)
+        partial = Journal(org_url=org_origin)
+        with contextlib.suppress(SavedFileDamaged):
+            raw = read_bytes(path, max_bytes=MAX_JOURNAL_BYTES, remedy="")
+            if raw is not None:
+                data = parse_json_object(path, raw, remedy="")
+                partial = Journal.from_json(data, lenient=True)
+                partial.org_url = org_origin
+        return Salvaged(partial, damage)
 
 
 def save(journal: Journal) -> Path:
     journal.updated_at = now_iso()
-    folder = ensure_state_dir()
+    ensure_state_dir()
     path = journal_path(journal.org_url)
     payload = json.dumps(journal.to_json(), indent=2, sort_keys=True).encode() + b"\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, payload)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(folder)
+    write_atomic(path, payload)
     return path
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def delete(org_origin: str) -> list[Path]:
-    removed = []
-    for path in (journal_path(org_origin), receipt_path(org_origin)):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-            removed.append(path)
-    return removed
+    """Remove the journal and the receipt (a link there is removed, never its target)."""
+    remedy = "Delete it yourself (it is okta-wizard's saved progress), then run forget again."
+    return [
+        path
+        for path in (journal_path(org_origin), receipt_path(org_origin))
+        if remove(path, remedy)
+    ]
 
 
 def record_link(org_origin: str, metadata: dict[str, Any]) -> Journal:
@@ -189,21 +339,48 @@ def record_link(org_origin: str, metadata: dict[str, Any]) -> Journal:
     return journal
 
 
-def list_journals() -> list[Journal]:
-    folder = state_dir()
-    if not folder.is_dir():
-        return []
-    journals = []
-    for path in sorted(folder.glob("*.json")):
-        if path.name.endswith(".receipt.json") or ".unreadable-" in path.name:
+def _journal_files(folder: Path) -> list[Path]:
+    return [
+        path
+        for path in sorted(folder.glob("*.json"))
+        if not path.name.endswith(".receipt.json") and ".unreadable-" not in path.name
+    ]
+
+
+def scan_journals() -> tuple[list[Journal], list[SavedFileDamaged]]:
+    """Every saved journal, and every file in the state folder that is not a usable one."""
+    folder = _existing_state_dir()
+    if folder is None:
+        return [], []
+    journals: list[Journal] = []
+    damaged: list[SavedFileDamaged] = []
+    for path in _journal_files(folder):
+        try:
+            journal = _read_journal(path, None)
+        except SavedFileDamaged as exc:
+            damaged.append(exc)
             continue
-        with contextlib.suppress(ValueError, TypeError, KeyError, OSError):
-            journals.append(Journal.from_json(json.loads(path.read_text())))
+        if journal is not None:
+            journals.append(journal)
+    return journals, damaged
+
+
+def list_journals() -> list[Journal]:
+    """Every saved journal; a damaged file raises `SavedFileDamaged` (see `scan_journals`)."""
+    journals, damaged = scan_journals()
+    if damaged:
+        raise damaged[0]
     return journals
 
 
 class SetupLocked(WizardError):
     exit_code = ExitCode.USAGE
+
+
+_LOCK_REMEDY = (
+    "The lock file is okta-wizard's own: check who made this one, delete it, then run the "
+    "command again."
+)
 
 
 class OrgLock:
@@ -217,38 +394,47 @@ class OrgLock:
     def acquire(self) -> None:
         ensure_state_dir()
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+            # Never O_TRUNC, never through a link: nothing is written before the lock is ours
+            # and the file is known to be the regular file at the lock's path.
+            fd = open_no_follow(self.path, os.O_RDWR | os.O_CREAT, _LOCK_REMEDY, same_as_path=False)
+            if not lockfile.try_lock(fd):
                 holder = _read_holder(fd)
                 os.close(fd)
                 raise SetupLocked(
                     f"Another okta-wizard run is working on {self.org_origin} ({holder}).",
                     remedy="Wait for it to finish (or stop it), then run this command again.",
                 ) from None
-            # The previous holder may have unlinked the file between our open and flock:
+            # The previous holder may have removed the file between our open and the lock:
             # only a lock on the file that is still at the path counts.
             try:
-                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
-            except FileNotFoundError:
-                same = False
+                same = is_open_at(fd, self.path)
+            except BaseException:
+                lockfile.unlock(fd)
+                os.close(fd)
+                raise
             if same:
                 break
+            lockfile.unlock(fd)
             os.close(fd)
         me = {"pid": os.getpid(), "host": socket.gethostname(), "started": now_iso()}
         os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, json.dumps(me).encode())
         self._fd = fd
 
     def release(self) -> None:
         if self._fd is None:
             return
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()  # still holding the lock, so no one else is using this inode
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
-        os.close(self._fd)
-        self._fd = None
+        fd, self._fd = self._fd, None
+        if lockfile.REMOVE_WHILE_HELD:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()  # still holding the lock, so no one else is using this inode
+        lockfile.unlock(fd)
+        os.close(fd)
+        if not lockfile.REMOVE_WHILE_HELD:
+            # Windows: another run may have opened it meanwhile; then it stays, and is theirs.
+            with contextlib.suppress(OSError):
+                self.path.unlink()
 
     def __enter__(self) -> OrgLock:
         self.acquire()
@@ -259,9 +445,18 @@ class OrgLock:
 
 
 def _read_holder(fd: int) -> str:
+    """Who holds the lock, from the lock file (bounded, checked, made safe to show)."""
     try:
         os.lseek(fd, 0, os.SEEK_SET)
         info = json.loads(os.read(fd, 4096) or b"{}")
-        return f"pid {info['pid']} on {info['host']}, started {info['started']}"
-    except (ValueError, KeyError, OSError):
+    except (ValueError, RecursionError, OSError):
         return "holder unknown"
+    if not isinstance(info, dict):
+        return "holder unknown"
+    f = Fields(info, lenient=True)
+    pid = f.integer("pid", None)
+    host = f.optional_text("host", max_len=255)
+    started = f.checked("started", is_timestamp, "a timestamp")
+    if pid is None or host is None or started is None:
+        return "holder unknown"
+    return f"pid {pid} on {host}, started {started}"

@@ -102,6 +102,8 @@ class SentLink:
     receipt: Path
     replaced: str | None = None  # paste id of the previous unread link, deleted first
     password_protected: bool = False
+    # paste id of a previous link nothing could delete (no delete token in the keyring)
+    previous_left_open: str | None = None
 
 
 async def hand_off(
@@ -110,16 +112,18 @@ async def hand_off(
     """Step 6, the one code path of `send`, `apply --send` and the wizard.
 
     Deletes the previous unread link (delete token from the keyring) so at most one live copy
-    of the secret exists, encrypts and posts the message, keeps the new delete token in the
-    keyring, records link metadata (never the link) in the journal and writes the receipt.
-    Nothing is printed: the caller decides how the link is shown.
+    of the secret exists: if the server does not confirm that it is deleted or already gone,
+    nothing new is made (`LinkNotDeleted`, exit 7, token kept). Then encrypts and posts
+    the message, keeps the new delete token in the keyring, records link metadata (never the
+    link) in the journal and writes the receipt. Nothing is printed: the caller decides how
+    the link is shown.
     """
     from okta_wizard.handoff.message import HandoffDetails, render_message
     from okta_wizard.handoff.privatebin import create_link
     from okta_wizard.setup import journal as journal_store
 
     domains = default_email_domains(options.email_domains, journal.actor_login)
-    replaced = await _retire_previous_link(vault, journal)
+    retired = await retire_recorded_link(vault, journal, replacing=True)
     message = render_message(
         HandoffDetails(
             client_id=source.client_id,
@@ -148,12 +152,47 @@ async def hand_off(
     journal.record(6, "done", f"link {link.paste_id} on {link.server}")
     journal_store.save(journal)
     receipt = _write_receipt(source, link, domains, journal.actor_login or "")
-    return SentLink(link, domains, stored, receipt, replaced, options.password is not None)
+    return SentLink(
+        link,
+        domains,
+        stored,
+        receipt,
+        replaced=retired.paste_id if retired and retired.outcome == DELETED else None,
+        password_protected=options.password is not None,
+        previous_left_open=retired.paste_id if retired and retired.outcome == NO_TOKEN else None,
+    )
 
 
-async def _retire_previous_link(vault: Vault, journal: Journal) -> str | None:
-    """Delete the last unread link before making its replacement; its paste id if deleted."""
-    from okta_wizard.handoff.privatebin import delete_link
+# What became of the journal's last link (`retire_recorded_link`).
+DELETED, GONE, NO_TOKEN = "deleted", "gone", "no-token"
+
+
+@dataclass(frozen=True)
+class RetiredLink:
+    paste_id: str
+    server: str
+    outcome: str  # DELETED now; GONE already (read, expired, deleted); NO_TOKEN: left open
+    server_message: str = ""  # GONE: what the server said
+
+
+class LinkNotDeleted(HandoffError):
+    """The server did not confirm the delete: the link may still open, its token is kept."""
+
+
+async def retire_recorded_link(
+    vault: Vault, journal: Journal, *, replacing: bool
+) -> RetiredLink | None:
+    """Delete the journal's last link if it may still be open; None if there is none.
+
+    A delete token is dropped only when the server says the paste is deleted or no longer
+    exists; the journal records that first, so a crash in between leaves a useless token,
+    never an open link without one. Any other answer (network error, timeout, 5xx, wrong
+    token, an answer not understood) raises `LinkNotDeleted` with the token still in the
+    keyring and the journal unchanged: every paste that may still be read keeps its token.
+    `replacing`: a new link was to follow (`hand_off`), which the message says was not made.
+    """
+    from okta_wizard.handoff.privatebin import PasteGone, delete_link
+    from okta_wizard.setup import journal as journal_store
 
     previous = journal.link or {}
     paste_id, server = previous.get("paste_id"), previous.get("server")
@@ -161,14 +200,41 @@ async def _retire_previous_link(vault: Vault, journal: Journal) -> str | None:
         return None
     token = await asyncio.to_thread(vault.load_delete_token, journal.org_url, paste_id)
     if token is None:
-        return None
-    deleted: str | None = paste_id
+        return RetiredLink(paste_id, server, NO_TOKEN)
+    outcome, said = DELETED, ""
     try:
         await delete_link(server, paste_id, token)
-    except HandoffError:
-        deleted = None  # already read or expired: nothing left to delete
+    except PasteGone as exc:
+        outcome, said = GONE, exc.message
+    except HandoffError as exc:
+        raise _not_deleted(paste_id, previous, exc, replacing=replacing) from None
+    journal.link = {**previous, "revoked_at": journal_store.now_iso()}
+    what = "deleted" if outcome == DELETED else "already read, expired or deleted"
+    journal.record(6, "pending", f"link {paste_id} {what}")
+    journal_store.save(journal)
     await asyncio.to_thread(vault.delete_delete_token, journal.org_url, paste_id)
-    return deleted
+    return RetiredLink(paste_id, server, outcome, said)
+
+
+def _not_deleted(
+    paste_id: str, link: dict[str, Any], cause: HandoffError, *, replacing: bool
+) -> LinkNotDeleted:
+    until = link.get("expires_at") or "never"
+    opens = f"it may still open until it is read or expires ({until})"
+    if replacing:
+        return LinkNotDeleted(
+            f"The previous one-time link {paste_id} could not be deleted "
+            f"({cause.message.rstrip('.')}), and {opens}. Nothing new was sent, so there is "
+            "no second copy of the secret.",
+            remedy="Its delete token stays in the keyring: try again once the secrets server "
+            "answers (the old link is deleted first), or run `okta-wizard send --revoke` to "
+            "delete the old link alone.",
+        )
+    return LinkNotDeleted(
+        f"The one-time link {paste_id} was not deleted ({cause.message.rstrip('.')}): {opens}.",
+        remedy="Its delete token stays in the keyring: run `okta-wizard send --revoke` again "
+        "once the secrets server answers.",
+    )
 
 
 def _write_receipt(

@@ -15,6 +15,8 @@ from aiohttp import web
 
 from okta_wizard.errors import ExitCode, HandoffError, UsageError
 from okta_wizard.handoff.privatebin import (
+    DeleteFailed,
+    PasteGone,
     check_server,
     create_link,
     delete_link,
@@ -56,15 +58,70 @@ async def test_without_burn_the_paste_stays_readable(paste_server: PasteServer) 
 
 async def test_delete_with_the_token(paste_server: PasteServer) -> None:
     link = await create_link(paste_server.secrets_url, Secret(SECRET_TEXT))
-    with pytest.raises(HandoffError, match="Wrong deletion token"):
+    with pytest.raises(DeleteFailed, match="Wrong deletion token") as wrong:
         await delete_link(link.server, link.paste_id, Secret("0" * 64))
+    assert not isinstance(wrong.value, PasteGone), "a wrong token is not a gone paste"
     assert link.paste_id in paste_server.store.pastes
     await delete_link(link.server, link.paste_id, link.delete_token)
     assert link.paste_id not in paste_server.store.pastes
     with pytest.raises(HandoffError, match="does not exist"):
         await read_link(link.url)
-    with pytest.raises(HandoffError, match="nothing left to delete"):
+    with pytest.raises(PasteGone, match="nothing is left to delete"):
         await delete_link(link.server, link.paste_id, link.delete_token)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [{"status": 503}, {"status": 500}, {"drop": "before"}, {"drop": "after"}],
+    ids=["503", "500", "dropped", "dropped-after-delete"],
+)
+async def test_a_delete_that_fails_is_never_taken_for_a_gone_paste(
+    paste_server: PasteServer, fault: dict[str, object]
+) -> None:
+    link = await create_link(paste_server.secrets_url, Secret(SECRET_TEXT))
+    paste_server.store.faults.add("DELETE /secrets/", nth=1, **fault)
+    with pytest.raises(HandoffError) as failed:
+        await delete_link(link.server, link.paste_id, link.delete_token)
+    assert not isinstance(failed.value, PasteGone)
+    deleted = fault.get("drop") == "after"
+    assert (link.paste_id in paste_server.store.pastes) is not deleted
+    if deleted:  # the retry learns that it is gone
+        with pytest.raises(PasteGone):
+            await delete_link(link.server, link.paste_id, link.delete_token)
+    else:
+        await delete_link(link.server, link.paste_id, link.delete_token)
+    assert link.paste_id not in paste_server.store.pastes
+
+
+async def test_an_answer_not_understood_is_a_failed_delete(impostor: Impostor) -> None:
+    """A translated or unknown message: the paste may still be there (the token is kept).
+    The client asks for English answers, the only ones it can classify."""
+    languages: list[str] = []
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        languages.append(request.headers.get("Accept-Language", ""))
+        message = "Le document n'existe pas, a expiré ou a été supprimé."
+        return web.json_response({"status": 1, "message": message})
+
+    url, _ = await impostor(answer)
+    with pytest.raises(DeleteFailed, match="did not delete the link") as failed:
+        await delete_link(url, "0123456789abcdef", Secret("f" * 64))
+    assert not isinstance(failed.value, PasteGone) and languages == ["en"]
+
+
+async def test_a_server_that_echoes_the_delete_token_does_not_get_it_shown(
+    impostor: Impostor,
+) -> None:
+    token = "c0ffee" * 10 + "beef"
+
+    async def echo(request: web.Request) -> web.StreamResponse:
+        sent = json.loads(await request.read())["deletetoken"]
+        return web.json_response({"status": 1, "message": f"bad token {sent}"})
+
+    url, _ = await impostor(echo)
+    with pytest.raises(DeleteFailed) as failed:
+        await delete_link(url, "0123456789abcdef", Secret(token))
+    assert token not in str(failed.value) and "[the delete token]" in str(failed.value)
 
 
 @pytest.mark.parametrize(("expire", "ttl"), [("5min", 300), ("1day", 86400), ("never", None)])

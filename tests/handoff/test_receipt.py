@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from okta_wizard.errors import UsageError
+from okta_wizard.errors import ExitCode, UsageError
 from okta_wizard.handoff.message import normalize_email_domain
 from okta_wizard.handoff.receipt import Receipt, read_receipt, render_receipt, write_receipt
+from okta_wizard.savedfile import SavedFileDamaged
 from okta_wizard.secret import Secret
 from tests.leakscan import find_leaks
 
@@ -46,10 +47,13 @@ def test_receipt_is_written_0600_and_reads_back(tmp_path: Path) -> None:
     assert find_leaks([SECRET.reveal()], paths=[path], texts=[text]) == []
 
 
-def test_a_damaged_receipt_reads_as_none(tmp_path: Path) -> None:
+def test_a_damaged_receipt_is_refused_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "r.json"
+    assert read_receipt(path) is None, "no receipt yet"
     path.write_text("{not json")
-    assert read_receipt(path) is None
+    with pytest.raises(SavedFileDamaged) as info:
+        read_receipt(path)
+    assert str(path) in str(info.value) and info.value.exit_code == ExitCode.USAGE
 
 
 @pytest.mark.parametrize("raw", ["bob@acme.com", "https://acme.com", "acme", "ac me.com", "-a.com"])
