@@ -27,13 +27,19 @@ from tests.setup.conftest import TEST_TOKEN, Org
 REPO = Path(__file__).resolve().parents[2]
 
 
+def plain_terminal_env() -> dict[str, str]:
+    """This environment as a plain terminal would give it: no desktop clipboard, no tmux."""
+    hidden = ("DISPLAY", "WAYLAND_DISPLAY", "TMUX", "TMUX_PANE", "STY", "VTE_VERSION")
+    return {k: v for k, v in os.environ.items() if k not in hidden and "CLIPBOARD" not in k}
+
+
 def run_in_pty(argv: list[str], *, answer: bytes = b"", **env: str) -> tuple[int, str]:
     """Run okta-wizard with stdin and stdout on a pty; press Enter once output goes quiet."""
     master, slave = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "okta_wizard", *argv],
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm", **env},
+        env={**plain_terminal_env(), "PYTHONPATH": str(REPO), "TERM": "xterm", **env},
         stdin=slave,
         stdout=slave,
         stderr=subprocess.PIPE,
@@ -91,7 +97,7 @@ def test_credentials_copy_uses_osc52_then_clears(
     assert code == ExitCode.OK, screen
     encoded = base64.b64encode(app.secrets[0].value.encode()).decode()
     copy, clear = screen.index(f"\x1b]52;c;{encoded}\x07"), screen.index("\x1b]52;c;!\x07")
-    assert copy < clear and "Clipboard cleared" in screen
+    assert copy < clear and "Asked the terminal to clear its clipboard (OSC 52)." in screen
     assert app.secrets[0].value not in screen, "masked on screen; only the terminal copies it"
 
 
