@@ -6,12 +6,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
 from typing import Any
 
 OSC52 = re.compile(r"\x1b\]52;[a-z]*;([^\x07\x1b]*)(?:\x07|\x1b\\)")
 TMUX_PASSTHROUGH = re.compile(r"\x1bPtmux;((?:[^\x1b]|\x1b\x1b)*)\x1b\\")
 SCREEN_DCS = re.compile(r"\x1bP(\x1b\][^\x07]*\x07)\x1b\\")
+
+
+def plain_terminal_env(**extra: str) -> dict[str, str]:
+    """This environment as a plain terminal gives it: no desktop clipboard, no multiplexer,
+    no clipboard settings; `extra` on top."""
+    hidden = ("DISPLAY", "WAYLAND_DISPLAY", "TMUX", "TMUX_PANE", "STY", "VTE_VERSION")
+    kept = {k: v for k, v in os.environ.items() if k not in hidden and "CLIPBOARD" not in k}
+    return {**kept, **extra}
 
 
 def unwrap(output: str) -> str:

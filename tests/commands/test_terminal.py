@@ -22,15 +22,10 @@ from okta_wizard.errors import ExitCode
 from okta_wizard.vault import Vault
 from tests.handoff.links import LINK_RE, pbincli_read
 from tests.leakscan import find_leaks
+from tests.osc52 import plain_terminal_env
 from tests.setup.conftest import TEST_TOKEN, Org
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def plain_terminal_env() -> dict[str, str]:
-    """This environment as a plain terminal would give it: no desktop clipboard, no tmux."""
-    hidden = ("DISPLAY", "WAYLAND_DISPLAY", "TMUX", "TMUX_PANE", "STY", "VTE_VERSION")
-    return {k: v for k, v in os.environ.items() if k not in hidden and "CLIPBOARD" not in k}
 
 
 def run_in_pty(argv: list[str], *, answer: bytes = b"", **env: str) -> tuple[int, str]:
