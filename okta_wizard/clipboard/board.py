@@ -294,13 +294,14 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def guarded_signals() -> tuple[int, ...]:
+    """The signals that clear a pending copy: SIGTERM, and SIGHUP where there is one (Windows
+    has none)."""
+    return tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 class _ExitGuard:
     """Clears every pending copy at exit and on SIGTERM/SIGHUP, then lets the signal act."""
-
-    # Windows has no SIGHUP.
-    SIGNALS = tuple(
-        getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
-    )
 
     def __init__(self) -> None:
         self.boards: list[Clipboard] = []
@@ -314,7 +315,7 @@ class _ExitGuard:
             atexit.register(self.clear_all)
             self.at_exit = True
         if not self.previous and threading.current_thread() is threading.main_thread():
-            for signum in self.SIGNALS:
+            for signum in guarded_signals():
                 self.previous[signum] = signal.signal(signum, self.on_signal)
 
     def release(self, board: Clipboard) -> None:

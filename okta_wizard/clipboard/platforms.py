@@ -222,6 +222,7 @@ def _win32_libraries() -> tuple[Any, Any]:
         kernel32.GlobalLock: ([handle], handle),
         kernel32.GlobalUnlock: ([handle], boolean),
         kernel32.GlobalFree: ([handle], handle),
+        kernel32.GlobalSize: ([handle], ctypes.c_size_t),
     }
     for function, (argtypes, restype) in signatures.items():
         function.argtypes, function.restype = argtypes, restype
@@ -286,9 +287,11 @@ class Win32Clipboard:
             _, kernel32 = self._dlls()
             pointer = kernel32.GlobalLock(memory)
             try:
-                return ctypes.wstring_at(pointer) if pointer else ""
+                raw = ctypes.string_at(pointer, kernel32.GlobalSize(memory)) if pointer else b""
             finally:
                 kernel32.GlobalUnlock(memory)
+            # UTF-16 on Windows whatever the C library's wchar_t; the text ends at the first NUL.
+            return raw.decode("utf-16-le", errors="replace").split("\0", 1)[0]
         finally:
             user32.CloseClipboard()
 

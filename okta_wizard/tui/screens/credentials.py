@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
-from okta_wizard.clipboard import clear_note
 from okta_wizard.secret import Secret
 from okta_wizard.tui.clipboard import board_for
 from okta_wizard.tui.screens.base import StepPane, check_line
@@ -19,12 +18,12 @@ class CredentialsPane(StepPane):
     STEP = 5
     INTRO_WITH_DELAY = (
         "What Upflow needs. The secret stays masked: focus it and press r to reveal it for a "
-        "few seconds, c to copy it ({note})."
+        "few seconds, c to copy it (the clipboard is cleared after {seconds:g} s)."
     )
 
     def compose(self) -> ComposeResult:
         # The delay is the configured one, so the intro is written when the pane is built.
-        self.INTRO = self.INTRO_WITH_DELAY.format(note=clear_note(self.wizard.config.clear_after))
+        self.INTRO = self.INTRO_WITH_DELAY.format(seconds=self.wizard.config.clear_after)
         yield from super().compose()
 
     def compose_body(self) -> ComposeResult:
