@@ -70,11 +70,17 @@ class PtyReader:
 class PtyProcess:
     """okta-wizard with stdin, stdout and stderr on one pty."""
 
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+    def __init__(
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        *,
+        program: list[str] = OKTA_WIZARD,  # what runs `argv` (e.g. GNU screen, then okta-wizard)
+    ) -> None:
         master, slave = pty.openpty()
         _set_size(slave, 40, 200)
         self.proc = subprocess.Popen(
-            [*OKTA_WIZARD, *argv],
+            [*program, *argv],
             cwd=REPO,
             env={**env, "PYTHONPATH": str(REPO), "TERM": "xterm"},
             stdin=slave,

@@ -341,3 +341,29 @@ def test_x11_clear_leaves_what_the_admin_copied_since(
     assert code == ExitCode.OK
     assert "The X11 clipboard (xclip) holds something else now: left it as it is." in said
     assert x_clipboard(x_display) == "the admin's own text"
+
+
+# ------------------------------------------------------------------ GNU screen
+
+
+@pytest.mark.skipif(shutil.which("screen") is None, reason="GNU screen is not installed")
+def test_gnu_screen_passes_the_copy_and_the_clear_to_the_terminal(
+    org: Org, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    secret = saved_secret(org, capsys)
+    sockets = tmp_path / "screen"
+    sockets.mkdir(mode=0o700)
+    run = PtyProcess(
+        ["credentials", "--org-url", org.url, "--copy"],
+        plain_terminal_env(SCREENDIR=str(sockets), OKTA_WIZARD_CLIPBOARD_SECONDS=LONG),
+        program=["screen", "-c", "/dev/null", *OKTA_WIZARD],
+    )
+    deadline = time.monotonic() + 30
+    # screen drops a bare OSC 52; the passed-through one reaches the terminal outside it.
+    while clipboard_after(run.reader.output) != secret:
+        assert time.monotonic() < deadline, f"no copy reached the terminal: {run.reader.output!r}"
+        time.sleep(0.05)
+    os.write(run.reader.master, b"\x03")  # Ctrl-C, typed into screen
+    run.finish()
+    assert clipboard_after(run.reader.output) == "", "the clear reached the terminal"
+    assert secret not in run.reader.output
