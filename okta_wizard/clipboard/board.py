@@ -25,9 +25,9 @@ from typing import Any
 from okta_wizard.clipboard.platforms import (
     ClipboardFailed,
     PlatformClipboard,
-    Runner,
     find_platform_clipboard,
 )
+from okta_wizard.clipboard.programs import Runner
 from okta_wizard.clipboard.terminal import TerminalRoute, TmuxBuffers, terminal_route
 from okta_wizard.secret import Secret
 

@@ -23,9 +23,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-Runner = Callable[..., "subprocess.CompletedProcess[bytes]"]
+from okta_wizard.clipboard.programs import HELPER_TIMEOUT, Runner, ask
+
 Which = Callable[[str], "str | None"]
-HELPER_TIMEOUT = 5.0
 
 
 class ClipboardFailed(Exception):
@@ -149,17 +149,8 @@ def wayland_commands(run: Runner) -> HelperCommands:
 
 
 def wl_copy_has_sensitive(run: Runner) -> bool:
-    try:
-        done = run(
-            ["wl-copy", "--help"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=HELPER_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return b"--sensitive" in done.stdout + done.stderr
+    done = ask(run, ["wl-copy", "--help"])
+    return done is not None and b"--sensitive" in done.stdout + done.stderr
 
 
 X11_COMMANDS = HelperCommands(

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import base64
 import subprocess
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-Runner = Callable[..., "subprocess.CompletedProcess[bytes]"]
+from okta_wizard.clipboard.programs import Runner, ask
 
 OSC52_CLEAR = "\x1b]52;c;!\x07"  # not base64: xterm and others clear the selection
 OSC52_EMPTY = "\x1b]52;c;\x07"  # an empty payload: what kitty and Textual use to clear
-TMUX_TIMEOUT = 5.0
 
 
 def osc52_copy(text: str) -> str:
@@ -116,19 +115,10 @@ def _pane(env: Mapping[str, str]) -> Sequence[str]:
 
 
 def _tmux(env: Mapping[str, str], run: Runner, *args: str) -> bytes | None:
-    """Ask the tmux server this process runs in (found through $TMUX); None when it fails."""
-    try:
-        done = run(
-            ["tmux", *args],  # no secret in argv: buffers are read through stdout
-            env=dict(env),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=TMUX_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
+    """Ask the tmux server this process runs in (found through $TMUX); None when it fails.
+    Buffers are read on stdout and named in argv, never given by content."""
+    done = ask(run, ["tmux", *args], env=env)
+    return done.stdout if done is not None and done.returncode == 0 else None
 
 
 class TmuxBuffers:

@@ -240,24 +240,21 @@ def x_display() -> Iterator[str]:
 
 
 def x_server_answers(display: str) -> bool:
-    done = subprocess.run(
+    return b"Can't open display" not in xclip_out(display).stderr
+
+
+def xclip_out(display: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
         ["xclip", "-selection", "clipboard", "-out"],
         env={**plain_terminal_env(), "DISPLAY": display},
         capture_output=True,
         timeout=10,
         check=False,
     )
-    return b"Can't open display" not in done.stderr
 
 
 def x_clipboard(display: str) -> str:
-    done = subprocess.run(
-        ["xclip", "-selection", "clipboard", "-out"],
-        env={**plain_terminal_env(), "DISPLAY": display},
-        capture_output=True,
-        timeout=10,
-        check=False,
-    )
+    done = xclip_out(display)
     return done.stdout.decode() if done.returncode == 0 else ""
 
 
