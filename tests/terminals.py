@@ -9,6 +9,7 @@ import fcntl
 import os
 import pty
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -95,6 +96,14 @@ class PtyProcess:
         code = self.proc.wait(timeout=within)
         self.reader.close()
         return code
+
+    def stop(self) -> None:
+        """After a failed test: end whatever is still running in its session (process group)."""
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        self.reader.close(within=1)
 
 
 class Tmux:

@@ -16,6 +16,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,12 +45,27 @@ def saved_secret(org: Org, capsys: pytest.CaptureFixture[str]) -> str:
     return value
 
 
+EXITED = "credentials exited with status"
+
+
 def credentials_copy(org: Org) -> str:
-    """The shell command tmux runs: `credentials --copy`, nothing of the secret in it."""
-    return (
+    """The shell command tmux runs: `credentials --copy` (nothing of the secret in it), then its
+    exit status, printed by the shell (tmux may be slow to notice a pane's process is gone)."""
+    command = (
         f"env OKTA_WIZARD_CLIPBOARD_SECONDS={LONG} PYTHONPATH={REPO} "
         f"{' '.join(OKTA_WIZARD)} credentials --org-url {org.url} --copy"
     )
+    # `trap : INT`: Ctrl-C reaches the command; the shell stays to print how it ended.
+    return f"sh -c 'trap : INT; {command}; echo \"{EXITED} $?\"'"
+
+
+@pytest.fixture
+def ptys() -> Iterator[list[Any]]:
+    """The runs a test starts (PtyProcess, PipedRun); whatever still runs at the end is killed."""
+    started: list[Any] = []
+    yield started
+    for run in started:
+        run.stop()
 
 
 @pytest.fixture
@@ -78,7 +94,7 @@ def test_tmux_set_clipboard_on_its_buffer_is_named_and_deleted(
     assert "tmux keeps a copy in a paste buffer and ignores requests to clear it" in shown
     assert "tmux delete-buffer" in shown
     tmux.keys("C-c")
-    done = tmux.wait_for("Pane is dead")
+    done = tmux.wait_for(f"{EXITED} 0")
     assert secret.encode() not in tmux.buffers().values(), "the buffer holding it is deleted"
     assert "Deleted tmux paste buffer buffer0, which held the client secret." in done
     assert "Clipboard cleared" not in done
@@ -105,7 +121,7 @@ def test_tmux_passthrough_keeps_no_buffer_and_the_clear_reaches_the_terminal(
     assert tmux.buffers() == {}, "tmux keeps no copy of a passed-through request"
     assert "through tmux's allow-passthrough, so tmux keeps no copy" in shown
     tmux.keys("C-c")
-    done = tmux.wait_for("Pane is dead")
+    done = tmux.wait_for(f"{EXITED} 0")
     assert "Asked the terminal outside tmux to clear its clipboard" in done
     deadline = time.monotonic() + 10
     while clipboard_after(outer.output) != "":
@@ -123,11 +139,11 @@ def test_tmux_that_drops_copy_requests_is_told_not_asked(
     # tmux's default: set-clipboard external, allow-passthrough off -> OSC 52 goes nowhere.
     tmux.start(credentials_copy(org), set_clipboard="external")
     tmux.release()
-    done = tmux.wait_for("Pane is dead")
+    done = tmux.wait_for(EXITED)
     assert "tmux drops copy requests from programs here" in done
     assert "tmux set -g allow-passthrough on" in done
     assert "Asked the terminal" not in done and "Clipboard cleared" not in done
-    assert f"status {int(ExitCode.USAGE)}" in done
+    assert f"{EXITED} {int(ExitCode.USAGE)}" in done
     assert tmux.buffers() == {}
 
 
@@ -136,13 +152,14 @@ def test_tmux_that_drops_copy_requests_is_told_not_asked(
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_credentials_copy_killed_by_a_signal_still_clears(
-    org: Org, capsys: pytest.CaptureFixture[str], signum: signal.Signals
+    org: Org, capsys: pytest.CaptureFixture[str], signum: signal.Signals, ptys: list[Any]
 ) -> None:
     secret = saved_secret(org, capsys)
     run = PtyProcess(
         ["credentials", "--org-url", org.url, "--copy"],
         plain_terminal_env(OKTA_WIZARD_CLIPBOARD_SECONDS=LONG),
     )
+    ptys.append(run)
     run.reader.wait_for("Ctrl-C clears it now")
     assert clipboard_after(run.reader.output) == secret
     run.proc.send_signal(signum)
@@ -273,7 +290,8 @@ def x_copy(display: str, text: str) -> None:
 class PipedRun:
     """`credentials --copy` with stdout on a pipe: the platform clipboard needs no terminal."""
 
-    def __init__(self, org: Org, display: str) -> None:
+    def __init__(self, org: Org, display: str, started: list[Any]) -> None:
+        started.append(self)
         self.proc = subprocess.Popen(
             [*OKTA_WIZARD, "credentials", "--org-url", org.url, "--copy"],
             cwd=REPO,
@@ -285,6 +303,11 @@ class PipedRun:
             stderr=subprocess.STDOUT,
         )
         self.output = b""
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate(timeout=10)
 
     def wait_for(self, text: str, within: float = 30.0) -> str:
         assert self.proc.stdout is not None
@@ -305,10 +328,10 @@ class PipedRun:
 
 
 def test_x11_clipboard_holds_the_secret_then_is_cleared(
-    org: Org, capsys: pytest.CaptureFixture[str], x_display: str
+    org: Org, capsys: pytest.CaptureFixture[str], x_display: str, ptys: list[Any]
 ) -> None:
     secret = saved_secret(org, capsys)
-    run = PipedRun(org, x_display)
+    run = PipedRun(org, x_display, ptys)
     said = run.wait_for("Ctrl-C clears it now")
     assert "Copied the client secret to the X11 clipboard (xclip)." in said
     assert "It is not marked sensitive (xclip cannot add the x-kde-passwordManagerHint" in said
@@ -326,10 +349,10 @@ def test_x11_clipboard_holds_the_secret_then_is_cleared(
 
 
 def test_x11_clear_leaves_what_the_admin_copied_since(
-    org: Org, capsys: pytest.CaptureFixture[str], x_display: str
+    org: Org, capsys: pytest.CaptureFixture[str], x_display: str, ptys: list[Any]
 ) -> None:
     secret = saved_secret(org, capsys)
-    run = PipedRun(org, x_display)
+    run = PipedRun(org, x_display, ptys)
     run.wait_for("Ctrl-C clears it now")
     assert x_clipboard(x_display) == secret
     x_copy(x_display, "the admin's own text")
@@ -345,7 +368,7 @@ def test_x11_clear_leaves_what_the_admin_copied_since(
 
 @pytest.mark.skipif(shutil.which("screen") is None, reason="GNU screen is not installed")
 def test_gnu_screen_passes_the_copy_and_the_clear_to_the_terminal(
-    org: Org, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    org: Org, capsys: pytest.CaptureFixture[str], tmp_path: Path, ptys: list[Any]
 ) -> None:
     secret = saved_secret(org, capsys)
     sockets = tmp_path / "screen"
@@ -353,8 +376,22 @@ def test_gnu_screen_passes_the_copy_and_the_clear_to_the_terminal(
     run = PtyProcess(
         ["credentials", "--org-url", org.url, "--copy"],
         plain_terminal_env(SCREENDIR=str(sockets), OKTA_WIZARD_CLIPBOARD_SECONDS=LONG),
-        program=["screen", "-c", "/dev/null", *OKTA_WIZARD],
+        program=["screen", "-S", "okta-wizard-test", "-c", "/dev/null", *OKTA_WIZARD],
     )
+    ptys.append(run)
+    try:
+        screen_copies_and_clears(run, secret)
+    finally:  # screen's daemon runs in a session of its own: ask it to quit
+        subprocess.run(
+            ["screen", "-S", "okta-wizard-test", "-X", "quit"],
+            env=plain_terminal_env(SCREENDIR=str(sockets)),
+            capture_output=True,
+            timeout=10,
+            check=False,
+        )
+
+
+def screen_copies_and_clears(run: PtyProcess, secret: str) -> None:
     deadline = time.monotonic() + 30
     # screen drops a bare OSC 52; the passed-through one reaches the terminal outside it.
     while clipboard_after(run.reader.output) != secret:
