@@ -11,6 +11,7 @@ earlier one. A copy waiting to be cleared is also cleared on normal exit, SIGTER
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import os
 import signal
@@ -259,6 +260,13 @@ def _asked_terminal(route: TerminalRoute, what: str) -> str:
             "when it clears (by hand: `tmux list-buffers`, then `tmux delete-buffer -b NAME`). "
             "With `tmux set -g allow-passthrough on`, tmux keeps no copy."
         )
+    if route.tmux:
+        return (
+            f"Asked the terminal to copy {what} (OSC 52 through tmux, which did not say how it "
+            "is set up). With set-clipboard on, tmux keeps a copy in a paste buffer: "
+            "`tmux list-buffers`, then `tmux delete-buffer -b NAME`. "
+            f"{unconfirmed}"
+        )
     return f"Asked the terminal to copy {what} (OSC 52). {unconfirmed}"
 
 
@@ -273,7 +281,7 @@ def _asked_terminal_to_clear(route: TerminalRoute) -> str:
             "buffer holds only what you copy in its copy mode: `screen -X register . ''` "
             "empties it."
         )
-    if route.via == "tmux":
+    if route.tmux:
         return "Asked the terminal to clear its clipboard; tmux ignores such requests."
     return "Asked the terminal to clear its clipboard (OSC 52)."
 
@@ -336,7 +344,9 @@ class _ExitGuard:
         for board in list(self.boards):
             said = board.clear(urgent=True)
             if said and board.report is not None:
-                board.report(said)
+                # After SIGHUP the terminal may be gone: the clear is done, the report is lost.
+                with contextlib.suppress(OSError, ValueError):
+                    board.report(said)
 
     def on_signal(self, signum: int, frame: FrameType | None) -> None:
         previous = self.previous.get(signum, signal.SIG_DFL)

@@ -37,7 +37,9 @@ def osc52_copy(text: str) -> str:
 class TerminalRoute:
     """How an OSC 52 request reaches the terminal, and what the multiplexer keeps."""
 
-    via: str  # "" (straight to the terminal), "tmux passthrough", "tmux", "GNU screen"
+    # "" (straight to the terminal), "tmux passthrough", "tmux", "tmux, settings unknown",
+    # "GNU screen"
+    via: str
     usable: bool = True
     why_not: str = ""  # when not usable: what stops it
     remedy: str = ""  # when not usable: what the admin can do
@@ -92,9 +94,8 @@ def _tmux_route(env: Mapping[str, str], run: Runner) -> TerminalRoute:
     shown = _tmux(
         env, run, "display-message", "-p", *_pane(env), "#{allow-passthrough} #{set-clipboard}"
     )
-    if shown is None:
-        # tmux did not answer: assume the documented set-clipboard on, and say what tmux may keep.
-        return TerminalRoute("tmux")
+    if shown is None:  # tmux did not answer: send it as is, and say what tmux may keep
+        return TerminalRoute("tmux, settings unknown")
     passthrough, _, set_clipboard = shown.decode(errors="replace").strip().partition(" ")
     if passthrough in ("1", "on", "all"):
         return TerminalRoute("tmux passthrough")

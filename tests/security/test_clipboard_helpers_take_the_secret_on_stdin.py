@@ -262,3 +262,19 @@ def test_no_sighup_is_asked_for_on_windows(monkeypatch: pytest.MonkeyPatch) -> N
     assert set(guarded_signals()) == {signal.SIGTERM, signal.SIGHUP}
     monkeypatch.delattr(signal, "SIGHUP")  # as on Windows
     assert guarded_signals() == (signal.SIGTERM,)
+
+
+def test_a_tmux_that_does_not_answer_is_not_described_as_known() -> None:
+    """Inside tmux (TMUX set) without a working tmux client: nothing is claimed about tmux."""
+
+    def no_tmux(argv: list[str], **_: Any) -> Any:
+        raise FileNotFoundError(argv[0])
+
+    sent: list[str] = []
+    board = Clipboard(send=sent.append, env={"TMUX": "/tmp/x,1,0"}, platform=None, run=no_tmux)
+    outcome = board.copy(Secret(SECRET), what="the client secret", clear_after=30)
+    assert outcome.copied and "tmux, which did not say how it is set up" in outcome.message
+    said = board.clear(outcome.ticket)
+    assert said is not None and "Could not ask tmux which paste buffers hold it" in said
+    assert "Deleted" not in said and "tmux delete-buffer -b NAME" in said
+    assert find_leaks([SECRET], texts=[outcome.message, said]) == []
