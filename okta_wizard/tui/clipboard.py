@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -23,14 +23,17 @@ def board_for(app: App[Any]) -> Clipboard:
     if board is None:
         from okta_wizard.clipboard.board import Clipboard
 
-        board = Clipboard(send=lambda sequence: _send(app, sequence), send_urgent=_send_now)
+        # A weak reference: the board is the app's value in a WeakKeyDictionary, and must not
+        # keep its key alive.
+        owner = ref(app)
+        board = Clipboard(send=lambda sequence: _send(owner(), sequence), send_urgent=_send_now)
         _BOARDS[app] = board
     return board
 
 
-def _send(app: App[Any], sequence: str) -> None:
+def _send(app: App[Any] | None, sequence: str) -> None:
     # The same driver write that Textual's App.copy_to_clipboard makes for OSC 52.
-    driver = app._driver
+    driver = app._driver if app is not None else None
     if driver is None:
         _send_now(sequence)
     else:
