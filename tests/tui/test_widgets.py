@@ -138,6 +138,21 @@ async def test_reveal_hides_itself_and_copy_clears_the_clipboard(wizard: Any) ->
         assert app.announcements[-1] == "Asked the terminal to clear its clipboard (OSC 52)."
 
 
+async def test_quitting_with_a_copy_pending_clears_it(wizard: Any) -> None:
+    app = wizard(clear_after=600)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await walk_to(pilot, 5)
+        assert app.state.credentials is not None
+        secret = app.state.credentials.secret.reveal()
+        terminal = record_terminal(app)
+        screen_of(app).query_one("#cred-secret", SecretView).focus()
+        await pilot.press("c")
+        await settle(pilot)
+        assert terminal.clipboard == secret
+        app.exit()
+    assert terminal.clipboard == "", "the clear was sent while the app closed"
+
+
 async def test_copy_without_osc52_shows_the_value_selectable(wizard: Any, monkeypatch: Any) -> None:
     monkeypatch.setenv("VTE_VERSION", "7200")  # GNOME Terminal ignores OSC 52
     monkeypatch.delenv("TMUX", raising=False)
