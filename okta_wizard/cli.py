@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from okta_wizard import __version__
+from okta_wizard.clipboard import clear_note, configured_clear_after
 from okta_wizard.errors import ExitCode, WizardError
 
 ORG_URL_ENV = "OKTA_WIZARD_ORG_URL"
@@ -179,7 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--insecure-storage", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
     p.add_argument("--reveal", action="store_true", help="print the secret in clear")
-    p.add_argument("--copy", action="store_true", help="copy the secret; cleared after 30 s")
+    p.add_argument(
+        "--copy",
+        action="store_true",
+        help=f"copy the secret; {clear_note(configured_clear_after())}",
+    )
     _add_json(p)
 
     p = sub.add_parser("send", help=COMMANDS["send"])

@@ -7,6 +7,10 @@ command -v dbus-run-session >/dev/null 2>&1 || need="$need dbus"
 command -v secret-tool >/dev/null 2>&1 || need="$need libsecret-tools"
 command -v tmux >/dev/null 2>&1 || need="$need tmux"
 command -v pgrep >/dev/null 2>&1 || need="$need procps"
+# The clipboard tests: a real X11 clipboard (xclip on an Xvfb display) and GNU screen.
+command -v Xvfb >/dev/null 2>&1 || need="$need xvfb"
+command -v xclip >/dev/null 2>&1 || need="$need xclip"
+command -v screen >/dev/null 2>&1 || need="$need screen"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != "0" ]; then
   echo "The tests need these Debian packages:$need" >&2

@@ -3,38 +3,38 @@
 Masked by default, with a fingerprint (last four characters and a SHA-256 prefix) so two
 people can confirm they hold the same secret without reading it aloud. `--reveal` prints it.
 
-`--copy` uses OSC 52: the terminal itself puts the secret on the clipboard (xterm, kitty,
-iTerm2, WezTerm, Windows Terminal; tmux needs `set -g set-clipboard on`). Nothing is spawned
-and no clipboard tool sees it. The process stays 30 s, then asks the terminal to clear the
-clipboard (also on Ctrl-C). A terminal without OSC 52 support silently ignores it, which the
-message says. Without a terminal on stdout, --copy is refused (exit 2).
+`--copy` puts the secret on the platform's clipboard where there is one (macOS pasteboard,
+Windows clipboard, wl-copy, xclip: the secret on the helper's stdin, marked sensitive where
+the platform allows it), else asks the terminal through OSC 52 (wrapped for tmux passthrough
+or GNU screen). The process then waits for the configured delay and clears it, also on Ctrl-C,
+SIGTERM and SIGHUP; the messages say which path was used and only what is known (a terminal
+never confirms). `okta_wizard.clipboard` holds the rules, shared with the wizard.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from okta_wizard.cli import org_url_arg
+from okta_wizard.clipboard import configured_clear_after
 from okta_wizard.commands._common import make_vault, org_url_from, print_json
 from okta_wizard.errors import ExitCode, UsageError
 from okta_wizard.secret import Secret
 from okta_wizard.setup import journal as journal_store
 from okta_wizard.setup.engine import SecretMissing
 
-CLEAR_AFTER_SECONDS = 30.0
+if TYPE_CHECKING:
+    from okta_wizard.clipboard.board import Clipboard
 
 
 def run(args: argparse.Namespace) -> int:
     origin = _origin(args)
-    if args.copy and not sys.stdout.isatty():
-        raise UsageError(
-            "--copy needs a terminal on stdout: it asks the terminal to copy (OSC 52).",
-            remedy="Run it in a terminal, or use --reveal and copy by hand.",
-        )
+    board = _clipboard() if args.copy else None
+    if board is not None and (refusal := board.cannot_copy()) is not None:
+        raise UsageError(refusal.message, remedy=refusal.remedy)
     saved = journal_store.load(origin)
     if saved is None or not saved.client_id:
         raise UsageError(
@@ -71,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"issuer         {issuer}")
         print(f"client_secret  {shown}")
         print(f"fingerprint    {secret.fingerprint()}")
-    if args.copy:
-        copy_with_osc52(secret, _clear_after())
+    if board is not None:
+        copy_then_clear(board, secret, configured_clear_after())
     return int(ExitCode.OK)
 
 
@@ -88,29 +88,35 @@ def _origin(args: argparse.Namespace) -> str:
     )
 
 
-def _clear_after() -> float:
-    # For tests only: the public behaviour is 30 s.
-    raw = os.environ.get("OKTA_WIZARD_CLIPBOARD_SECONDS", "")
-    try:
-        return float(raw) if raw else CLEAR_AFTER_SECONDS
-    except ValueError:
-        return CLEAR_AFTER_SECONDS
+def _clipboard() -> Clipboard:
+    from okta_wizard.clipboard.board import Clipboard
+
+    # OSC 52 only when stdout is the terminal; a platform clipboard works without one.
+    return Clipboard(send=_write if sys.stdout.isatty() else None, report=_say)
 
 
-def copy_with_osc52(secret: Secret, clear_after: float) -> None:
-    payload = base64.b64encode(secret.reveal().encode()).decode()
-    out = sys.stdout
-    out.write(f"\x1b]52;c;{payload}\x07")
-    out.write(
-        f"Asked the terminal to copy the secret (OSC 52); clearing it in {clear_after:g} s. "
-        "Ctrl-C clears it now.\n"
-    )
-    out.flush()
+def copy_then_clear(board: Clipboard, secret: Secret, clear_after: float) -> None:
+    """Copy, wait `clear_after` seconds (Ctrl-C ends the wait), clear. SIGTERM and SIGHUP clear
+    too (`Clipboard` handles them, then the signal ends the process as usual)."""
+    outcome = board.copy(secret, what="the client secret", clear_after=clear_after)
+    if not outcome.copied:
+        raise UsageError(outcome.message, remedy=outcome.remedy)
+    _say(f"{outcome.message} Ctrl-C clears it now.")
     try:
         time.sleep(clear_after)
     except KeyboardInterrupt:
         pass
     finally:
-        out.write("\x1b]52;c;!\x07")  # not base64: terminals clear the selection
-        out.write("Clipboard cleared.\n")
-        out.flush()
+        said = board.clear()
+        if said:
+            _say(said)
+
+
+def _write(sequence: str) -> None:
+    sys.stdout.write(sequence)
+    sys.stdout.flush()
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()

@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         from okta_wizard.orgurl import parse_org_url
 
         org_url = parse_org_url(org_url).origin  # bad input stops here, before the screen opens
+    from okta_wizard.clipboard import configured_clear_after
     from okta_wizard.tui.app import make_app
     from okta_wizard.vault import Vault
 
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         secrets_url=os.environ.get("OKTA_WIZARD_SECRETS_URL", DEFAULT_SECRETS_URL),
         insecure_storage=insecure,
         forget=forget,
+        clear_after=configured_clear_after(),
     )
     result = app.run()
     return int(ExitCode.OK if result is None else result)

@@ -19,12 +19,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
+from okta_wizard.clipboard import CLEAR_AFTER_SECONDS, clear_note
 from okta_wizard.errors import ExitCode
 from okta_wizard.okta.credentials import ServiceAppKey
 from okta_wizard.secret import Secret
 from okta_wizard.setup.engine import SavedSetup
 from okta_wizard.setup.spec import DEFAULT_LABEL, DEFAULT_SECRETS_URL
-from okta_wizard.tui.clipboard import CLEAR_AFTER_SECONDS
 from okta_wizard.tui.session import EngineSession, SetupFactory, default_setup_factory
 from okta_wizard.tui.state import WizardState
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS
@@ -218,7 +218,9 @@ class WizardApp(App[int]):
             )
         yield SystemCommand("Help: keys", "List the keys", self.action_help)
         yield SystemCommand("Reveal the secret", "Step 5: show it for a few seconds", self._reveal)
-        yield SystemCommand("Copy the secret", "Step 5: clipboard cleared after 30 s", self._copy)
+        yield SystemCommand(
+            "Copy the secret", f"Step 5: {clear_note(self.config.clear_after)}", self._copy
+        )
         yield SystemCommand("Quit", "Progress is saved", self.action_quit_wizard)
 
     def _secret_view(self) -> object:

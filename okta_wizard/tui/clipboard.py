@@ -1,22 +1,48 @@
-"""Best-effort copy: OSC 52 through Textual, cleared after a delay, with an honest fallback.
-
-OSC 52 gets no acknowledgement, so whether a copy worked can only be guessed from the terminal:
-VTE terminals (GNOME Terminal, Terminator) and macOS Terminal.app ignore it.
-"""
+"""The wizard's end of copying: one `okta_wizard.clipboard` board per app, writing escape
+sequences through Textual's driver. The rules (where a copy goes, when and how it is cleared,
+what the messages say) live in `okta_wizard.clipboard`, shared with `credentials --copy`."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import sys
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary, ref
 
-CLEAR_AFTER_SECONDS = 30.0
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from okta_wizard.clipboard.board import Clipboard
+
+_BOARDS: WeakKeyDictionary[App[Any], Clipboard] = WeakKeyDictionary()
 
 
-def osc52_supported(env: Mapping[str, str] | None = None) -> bool:
-    env = os.environ if env is None else env
-    if env.get("OKTA_WIZARD_NO_CLIPBOARD") == "1":
-        return False
-    if env.get("TERM_PROGRAM") == "Apple_Terminal":
-        return False
-    # VTE sets VTE_VERSION; inside tmux the outer terminal decides, so trust tmux's forwarding.
-    return not (env.get("VTE_VERSION") and not env.get("TMUX"))
+def board_for(app: App[Any]) -> Clipboard:
+    """The app's clipboard: built at the first copy, so startup loads none of it."""
+    board = _BOARDS.get(app)
+    if board is None:
+        from okta_wizard.clipboard.board import Clipboard
+
+        # A weak reference: the board is the app's value in a WeakKeyDictionary, and must not
+        # keep its key alive.
+        owner = ref(app)
+        board = Clipboard(send=lambda sequence: _send(owner(), sequence), send_urgent=_send_now)
+        _BOARDS[app] = board
+    return board
+
+
+def _send(app: App[Any] | None, sequence: str) -> None:
+    # The same driver write that Textual's App.copy_to_clipboard makes for OSC 52.
+    driver = app._driver if app is not None else None
+    if driver is None:
+        _send_now(sequence)
+    else:
+        driver.write(sequence)
+
+
+def _send_now(sequence: str) -> None:
+    """From a signal handler or at exit: straight to the terminal Textual draws on (stderr),
+    not through the driver's writer thread, which may never run again."""
+    stream = sys.__stderr__
+    if stream is not None:
+        os.write(stream.fileno(), sequence.encode())

@@ -169,6 +169,10 @@ def test_forget_needs_yes_when_not_interactive(
     assert store.load("https://acme.okta.com") is not None
 
 
-def test_credentials_copy_needs_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+def test_credentials_copy_needs_a_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "TMUX", "STY"):  # no platform clipboard here
+        monkeypatch.delenv(name, raising=False)
     code, text = _run(["credentials", "--org-url", "https://acme.okta.com", "--copy"], capsys)
-    assert code == ExitCode.USAGE and "terminal" in text
+    assert code == ExitCode.USAGE and "needs a terminal on stdout" in text

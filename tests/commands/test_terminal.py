@@ -22,6 +22,7 @@ from okta_wizard.errors import ExitCode
 from okta_wizard.vault import Vault
 from tests.handoff.links import LINK_RE, pbincli_read
 from tests.leakscan import find_leaks
+from tests.osc52 import plain_terminal_env
 from tests.setup.conftest import TEST_TOKEN, Org
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,7 +34,7 @@ def run_in_pty(argv: list[str], *, answer: bytes = b"", **env: str) -> tuple[int
     proc = subprocess.Popen(
         [sys.executable, "-m", "okta_wizard", *argv],
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm", **env},
+        env={**plain_terminal_env(), "PYTHONPATH": str(REPO), "TERM": "xterm", **env},
         stdin=slave,
         stdout=slave,
         stderr=subprocess.PIPE,
@@ -91,7 +92,7 @@ def test_credentials_copy_uses_osc52_then_clears(
     assert code == ExitCode.OK, screen
     encoded = base64.b64encode(app.secrets[0].value.encode()).decode()
     copy, clear = screen.index(f"\x1b]52;c;{encoded}\x07"), screen.index("\x1b]52;c;!\x07")
-    assert copy < clear and "Clipboard cleared" in screen
+    assert copy < clear and "Asked the terminal to clear its clipboard (OSC 52)." in screen
     assert app.secrets[0].value not in screen, "masked on screen; only the terminal copies it"
 
 

@@ -20,7 +20,11 @@ def _frozen_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _clipboard_supported(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("VTE_VERSION", "TERM_PROGRAM", "OKTA_WIZARD_NO_CLIPBOARD", "NO_COLOR"):
+    # OSC 52 straight to the (headless) terminal: no desktop clipboard, no multiplexer.
+    for name in (
+        *("VTE_VERSION", "TERM_PROGRAM", "OKTA_WIZARD_NO_CLIPBOARD", "NO_COLOR"),
+        *("OKTA_WIZARD_CLIPBOARD", "DISPLAY", "WAYLAND_DISPLAY", "TMUX", "TMUX_PANE", "STY"),
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -15,6 +15,7 @@ from okta_wizard.setup.engine import ProgressCallback, Setup, SetupOptions
 from okta_wizard.tui.screens.secret_once import SecretNotStoredScreen
 from okta_wizard.vault import Vault
 from tests.leakscan import find_leaks
+from tests.osc52 import record_terminal
 from tests.setup.refusing_keyring import RefusingKeyring
 from tests.tui.pilot_helpers import press_button, settle, text_of, wait_for, walk_to
 
@@ -58,13 +59,14 @@ async def test_unstored_secret_is_shown_once_masked_and_copyable(
         await pilot.press("h")
         await settle(pilot)
         assert secret not in value()
+        terminal = record_terminal(app)
         await pilot.press("c")
         await settle(pilot)
-        assert app.clipboard == secret
+        assert terminal.clipboard == secret
         await pilot.press("escape")  # closing drops the secret and clears the clipboard
         await settle(pilot)
         assert not isinstance(app.screen, SecretNotStoredScreen)
-        assert app.clipboard == ""
+        assert terminal.clipboard == ""
         # Back on step 3: the error in place, the app id kept, Continue still refused.
         shown = text_of(app, "#step-3 .error-box")
         assert "keyring refused" in shown and "no second app" in shown, shown

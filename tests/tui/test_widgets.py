@@ -12,6 +12,7 @@ from okta_wizard.tui.screens.help import HelpScreen
 from okta_wizard.tui.widgets.group_picker import GroupPicker
 from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.secret_view import SecretView
+from tests.osc52 import record_terminal
 from tests.tui.pilot_helpers import press_button, screen_of, settle, text_of, wait_for, walk_to
 
 
@@ -128,10 +129,28 @@ async def test_reveal_hides_itself_and_copy_clears_the_clipboard(wizard: Any) ->
         await settle(pilot)
         assert secret in value()
         await wait_for(pilot, lambda: secret not in value(), within=3)
+        terminal = record_terminal(app)
         await pilot.press("c")
         await settle(pilot)
-        assert app.clipboard == secret
-        await wait_for(pilot, lambda: app.clipboard == "", within=3)
+        assert terminal.clipboard == secret
+        assert "Asked the terminal to copy the client secret (OSC 52)" in app.announcements[-1]
+        await wait_for(pilot, lambda: terminal.clipboard == "", within=3)
+        assert app.announcements[-1] == "Asked the terminal to clear its clipboard (OSC 52)."
+
+
+async def test_quitting_with_a_copy_pending_clears_it(wizard: Any) -> None:
+    app = wizard(clear_after=600)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await walk_to(pilot, 5)
+        assert app.state.credentials is not None
+        secret = app.state.credentials.secret.reveal()
+        terminal = record_terminal(app)
+        screen_of(app).query_one("#cred-secret", SecretView).focus()
+        await pilot.press("c")
+        await settle(pilot)
+        assert terminal.clipboard == secret
+        app.exit()
+    assert terminal.clipboard == "", "the clear was sent while the app closed"
 
 
 async def test_copy_without_osc52_shows_the_value_selectable(wizard: Any, monkeypatch: Any) -> None:
@@ -143,9 +162,10 @@ async def test_copy_without_osc52_shows_the_value_selectable(wizard: Any, monkey
         assert app.state.credentials is not None
         secret = app.state.credentials.secret.reveal()
         screen_of(app).query_one("#cred-secret", SecretView).focus()
+        terminal = record_terminal(app)
         await pilot.press("c")
         await settle(pilot)
-        assert app.clipboard != secret
+        assert app.clipboard != secret and terminal.output == ""
         assert secret in text_of(app, "#cred-secret .secret-value")
         assert "select it with the mouse" in app.announcements[-1]
         await wait_for(pilot, lambda: secret not in text_of(app, "#cred-secret .secret-value"))

@@ -9,16 +9,22 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from okta_wizard.secret import Secret
+from okta_wizard.tui.clipboard import board_for
 from okta_wizard.tui.screens.base import StepPane, check_line
 from okta_wizard.tui.widgets.secret_view import SecretView
 
 
 class CredentialsPane(StepPane):
     STEP = 5
-    INTRO = (
+    INTRO_WITH_DELAY = (
         "What Upflow needs. The secret stays masked: focus it and press r to reveal it for a "
-        "few seconds, c to copy it (the clipboard is cleared after 30 s)."
+        "few seconds, c to copy it (the clipboard is cleared after {seconds:g} s)."
     )
+
+    def compose(self) -> ComposeResult:
+        # The delay is the configured one, so the intro is written when the pane is built.
+        self.INTRO = self.INTRO_WITH_DELAY.format(seconds=self.wizard.config.clear_after)
+        yield from super().compose()
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="cred-client-id")
@@ -90,9 +96,17 @@ class CredentialsPane(StepPane):
 
     @on(Button.Pressed, "#cred-copy-id")
     def _copy_id(self) -> None:
-        if self.state.credentials is not None:
-            self.app.copy_to_clipboard(self.state.credentials.client_id)
-            self.wizard.announce("client_id copied")
+        if self.state.credentials is None:
+            return
+        board = board_for(self.app)
+        client_id = Secret(self.state.credentials.client_id)  # not secret: nothing to clear
+        outcome = board.cannot_copy() or board.copy(
+            client_id, what="the client_id", clear_after=None, sensitive=False
+        )
+        if outcome.copied:
+            self.wizard.announce(outcome.message)
+        else:
+            self.wizard.announce(f"{outcome.message} Select the client_id with the mouse.")
 
     @on(Button.Pressed, "#cred-next")
     def _next(self) -> None:

@@ -7,6 +7,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from okta_wizard.clipboard import CLEAR_AFTER_SECONDS, clear_note
+
 KEYS = (
     ("F1 / ?", "this help"),
     ("ctrl+p", "command palette: go to a step, reveal, copy, help, quit"),
@@ -14,7 +16,7 @@ KEYS = (
     ("enter", "press the focused button, or submit the field"),
     ("ctrl+b / ctrl+n", "back to the previous step / forward to a step already reached"),
     ("r", "on a secret: reveal it for a few seconds"),
-    ("c", "on a secret: copy it (clipboard cleared after 30 s)"),
+    ("c", "on a secret: copy it ({clear_note})"),
     ("h", "on a secret: hide it now"),
     ("ctrl+q", "quit (progress is saved; run okta-wizard again to resume)"),
     ("escape", "close this help or a dialog"),
@@ -25,8 +27,10 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [("escape", "dismiss", "Close"), ("f1", "dismiss", "Close"), ("q", "dismiss")]
 
     def compose(self) -> ComposeResult:
+        # The wizard's configured clear delay; another app showing this help gets the default.
+        delay = getattr(getattr(self.app, "config", None), "clear_after", CLEAR_AFTER_SECONDS)
         width = max(len(k) for k, _ in KEYS) + 2
-        lines = [f"{k:<{width}}{what}" for k, what in KEYS]
+        lines = [f"{k:<{width}}{what.format(clear_note=clear_note(delay))}" for k, what in KEYS]
         with VerticalScroll(id="help-box"):
             yield Static("Keys", classes="step-title")
             yield Static("\n".join(lines), markup=False, id="help-keys")

@@ -1,8 +1,8 @@
 """Shown once, when Okta created the app but the keyring refused its secret (SecretNotStored).
 
 The only copy of the secret on this machine is in memory: this view shows it masked, reveals it
-on an explicit key press, offers the copy (clipboard cleared after 30 s, or when the view
-closes), says plainly that it was NOT stored and what to do, and keeps the app id in sight.
+on an explicit key press, offers the copy (cleared after the configured delay, or when the
+view closes), says plainly that it was NOT stored and what to do, and keeps the app id in sight.
 Closing it drops the secret; a later run reads it back from Okta (no second app is made).
 """
 
@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from okta_wizard.tui.clipboard import CLEAR_AFTER_SECONDS
+from okta_wizard.clipboard import CLEAR_AFTER_SECONDS
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS, SecretView
 
 if TYPE_CHECKING:

@@ -1,5 +1,6 @@
 """A secret shown masked with its fingerprint: reveal on a key press, hidden again by a timer;
-copy through OSC 52 and clear the clipboard after 30 s; the value selectable when copy cannot work.
+copy (platform clipboard or OSC 52, see `okta_wizard.clipboard`) and clear it after the
+configured delay, or when the view goes; the value selectable when no copy can work.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Static
 
+from okta_wizard.clipboard import CLEAR_AFTER_SECONDS, clear_note
 from okta_wizard.secret import Secret
-from okta_wizard.tui.clipboard import CLEAR_AFTER_SECONDS, osc52_supported
+from okta_wizard.tui.clipboard import board_for
 
 REVEAL_SECONDS = 8.0
 
@@ -44,6 +46,7 @@ class SecretView(Vertical, can_focus=True):
         self.revealed = False
         self._hide_timer: Timer | None = None
         self._clear_timer: Timer | None = None
+        self._copy_ticket = 0  # names our copy, so a clear never wipes a later one
 
     def compose(self) -> ComposeResult:
         yield Static(self._masked_line(), classes="secret-value", markup=False)
@@ -51,7 +54,9 @@ class SecretView(Vertical, can_focus=True):
             yield Static(
                 f"fingerprint {self._secret.fingerprint()}", classes="secret-fingerprint dim"
             )
-        yield Static("r reveal · c copy (clipboard cleared after 30 s)", classes="secret-help dim")
+        yield Static(
+            f"r reveal · c copy ({clear_note(self.clear_after)})", classes="secret-help dim"
+        )
 
     def _masked_line(self) -> str:
         # Without a fingerprint (the one-time link) not even the last characters are shown:
@@ -93,28 +98,31 @@ class SecretView(Vertical, can_focus=True):
             self.app.announce(f"{self.label} hidden")  # type: ignore[attr-defined]
 
     def action_copy(self) -> None:
-        if not osc52_supported():
+        board = board_for(self.app)
+        refusal = board.cannot_copy()
+        outcome = refusal or board.copy(
+            self._secret, what=f"the {self.label.lower()}", clear_after=self.clear_after
+        )
+        if not outcome.copied:
             self.action_reveal()
             self.app.announce(  # type: ignore[attr-defined]
-                f"This terminal cannot receive a copy. {self.label} is shown for "
-                f"{self.reveal_seconds:g} s: select it with the mouse (shift+drag).",
+                f"{outcome.message} {self.label} is shown for {self.reveal_seconds:g} s: "
+                "select it with the mouse (shift+drag).",
                 severity="warning",
             )
             return
-        self.app.copy_to_clipboard(self._secret.reveal())
+        self._copy_ticket = outcome.ticket
         if self._clear_timer is not None:
             self._clear_timer.stop()
         self._clear_timer = self.set_timer(self.clear_after, self.clear_clipboard)
-        self.app.announce(  # type: ignore[attr-defined]
-            f"{self.label} copied; the clipboard is cleared in {self.clear_after:g} s"
-        )
+        self.app.announce(outcome.message)  # type: ignore[attr-defined]
 
     def clear_clipboard(self) -> None:
-        """Clear only if the clipboard still holds our value: never wipe what the admin copied."""
+        """Clear our copy, unless a later copy replaced it (then nothing is wiped)."""
         self._clear_timer = None
-        if self.app.clipboard == self._secret.reveal():
-            self.app.copy_to_clipboard("")
-            self.app.announce(f"Clipboard cleared ({self.label})")  # type: ignore[attr-defined]
+        said = board_for(self.app).clear(self._copy_ticket)
+        if said:
+            self.app.announce(said)  # type: ignore[attr-defined]
 
     def on_unmount(self) -> None:
         if self._clear_timer is not None:
