@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -408,41 +408,40 @@ def _forced_backend() -> tuple[Any, str, str]:
     """The backend the user named (PYTHON_KEYRING_BACKEND, else keyring's config file), who
     named it and how to undo that; (None, "", "") when nobody did."""
     import keyring.core
-
-    forced = os.environ.get(BACKEND_ENV)
-    if forced:
-        try:
-            backend = keyring.core.load_env()
-        except Exception as exc:
-            # keyring imports the named class: a typo or an uninstalled package surfaces here
-            # as ImportError/AttributeError/ValueError, a backend that is not viable as
-            # RuntimeError.
-            raise KeyringUnavailable(
-                f"{BACKEND_ENV} names the keyring backend {visible(forced)!r}, which cannot be "
-                f"loaded ({type(exc).__name__}).",
-                remedy=f"Unset {BACKEND_ENV} to let okta-wizard choose the OS keyring, or set it "
-                "to an installed backend, e.g. keyring.backends.SecretService.Keyring.",
-            ) from None
-        return (
-            backend,
-            BACKEND_ENV,
-            f"Unset {BACKEND_ENV} to let okta-wizard choose the OS keyring.",
-        )
     from keyring.util import platform_
 
+    value = os.environ.get(BACKEND_ENV)
+    if value:
+        return _load_forced(
+            keyring.core.load_env,
+            BACKEND_ENV,
+            f"{BACKEND_ENV} names the keyring backend {visible(value)!r}",
+            undo=f"Unset {BACKEND_ENV} to let okta-wizard choose the OS keyring.",
+            fix=f"Unset {BACKEND_ENV} to let okta-wizard choose the OS keyring, or set it to an "
+            "installed backend, e.g. keyring.backends.SecretService.Keyring.",
+        )
     config = visible(str(platform_.config_root() / "keyringrc.cfg"))
+    return _load_forced(
+        keyring.core.load_config,
+        f"keyring's config file {config}",
+        f"keyring's config file {config} names a keyring backend",
+        undo=f"Remove the default-keyring line from {config} to let okta-wizard choose.",
+        fix=f"Fix or remove the default-keyring line in {config}.",
+    )
+
+
+def _load_forced(
+    load: Callable[[], Any], who: str, names: str, *, undo: str, fix: str
+) -> tuple[Any, str, str]:
     try:
-        configured = keyring.core.load_config()
+        backend = load()
     except Exception as exc:
+        # keyring imports the named class: a typo or an uninstalled package surfaces here as
+        # ImportError/AttributeError/ValueError, a backend that is not viable as RuntimeError.
         raise KeyringUnavailable(
-            f"keyring's config file {config} names a keyring backend that cannot be loaded "
-            f"({type(exc).__name__}).",
-            remedy=f"Fix or remove the default-keyring line in {config}.",
+            f"{names}, which cannot be loaded ({type(exc).__name__}).", remedy=fix
         ) from None
-    if configured is None:
-        return None, "", ""
-    undo = f"Remove the default-keyring line from {config} to let okta-wizard choose."
-    return configured, f"keyring's config file {config}", undo
+    return (backend, who, undo) if backend is not None else (None, "", "")
 
 
 class MemoryVault(Vault):
