@@ -360,3 +360,22 @@ def test_a_chainer_of_files_is_not_trusted_by_its_priority(
     with_secure = [*files, _backend("keyring.backends.macOS.Keyring")]
     monkeypatch.setattr(ChainerBackend, "backends", with_secure)
     assert Vault(backend=ChainerBackend()).backend_name() == "macOS Keychain"
+
+
+def test_keyrings_config_file_forcing_a_plaintext_file_is_refused_and_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config" / "python_keyring" / "keyringrc.cfg"
+    config.parent.mkdir(parents=True)
+    config.write_text("[backend]\ndefault-keyring=keyrings.alt.file.PlaintextKeyring\n")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    with pytest.raises(KeyringUnavailable) as refused:
+        Vault().ensure_usable()
+    text = str(refused.value)
+    assert f"keyring's config file {config} chooses plaintext file " in text
+    assert "Remove the default-keyring line" in text
+    opted_in = Vault(allow_insecure=True)
+    opted_in.ensure_usable()
+    assert opted_in.backend_name() == f"plaintext file {_plaintext_file(tmp_path)}"
