@@ -52,8 +52,8 @@ _SECURE: dict[str, str] = {
     "keyring.backends.Windows.WinVaultKeyring": "Windows Credential Locker",
 }
 _STORES_NOTHING: dict[str, str] = {
-    "keyring.backends.fail.Keyring": "no keyring",
-    "keyring.backends.null.Keyring": "the null keyring",
+    "keyring.backends.fail.Keyring": "no keyring (keyring's fail backend)",
+    "keyring.backends.null.Keyring": "the null keyring (keyring's null backend)",
 }
 _PROMPTS = "keyrings.alt.file.EncryptedKeyring"  # getpass on the terminal (EOFError without one)
 _PLAINTEXT = "keyrings.alt.file.PlaintextKeyring"
@@ -355,9 +355,8 @@ class Vault:
                 f"{_source(holder)} {holder.name}, which is not secure; okta-wizard keeps a "
                 "service app's private key only in a secure keyring "
                 f"({SECURE_KEYRINGS}), even with --insecure-storage.",
-                remedy="Unlock (or install) gnome-keyring or KWallet (on a headless machine run "
-                "under `dbus-run-session`), or leave out --import-key and pass --private-key "
-                "FILE on every run.",
+                remedy=f"{secure_fix()}; or leave out --import-key and pass --private-key FILE "
+                "on every run.",
             )
 
     def store_service_app_key(self, org_origin: str, client_id: str, key_text: Secret) -> None:

@@ -47,6 +47,7 @@ REPO = Path(__file__).resolve().parents[2]
 GNOME = "GNOME Keyring (Secret Service)"
 # What keyrings.alt's EncryptedKeyring asks on the terminal (getpass).
 PROMPTS = (b"Please set a password", b"Please enter password")
+_ENCRYPTED = "keyrings.alt.file.EncryptedKeyring"
 
 
 @dataclass
@@ -304,9 +305,6 @@ def test_the_os_keyrings_of_macos_windows_and_kde_are_secure(path: str, name: st
     files = [_backend("keyrings.alt.file.PlaintextKeyring"), _backend(_ENCRYPTED)]
     assert choose_backend([*files, backend]) is backend
     assert choose_backend([backend, *files]) is backend
-
-
-_ENCRYPTED = "keyrings.alt.file.EncryptedKeyring"
 
 
 @pytest.mark.parametrize(
