@@ -1,8 +1,16 @@
-"""Search everything a run left behind for secret values. Used by the leak-scan tests."""
+"""Search everything a run left behind for secret values. Used by the leak-scan tests.
+
+keyrings.alt's files (`keyring_pass.cfg`, `crypted_pass.cfg` in keyring's data folder,
+XDG_DATA_HOME/python_keyring) keep each value base64-encoded and wrapped over several lines,
+which no plain search finds: their values are decoded and searched too, and
+`keyring_files()` names that folder so that every scan can include it.
+"""
 
 from __future__ import annotations
 
 import base64
+import binascii
+import configparser
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,6 +24,32 @@ def _forms(secret: str) -> set[bytes]:
     return forms
 
 
+def keyring_files() -> list[Path]:
+    """keyring's data folder (where keyrings.alt writes its files), when it exists."""
+    from keyring.util import platform_
+
+    folder = Path(platform_.data_root())
+    return [folder] if folder.exists() else []
+
+
+def _keyrings_alt_values(where: str, blob: bytes) -> list[tuple[str, bytes]]:
+    """The decoded values of a keyrings.alt file (an ini file of base64 values); else none."""
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read_string(blob.decode())
+    except (UnicodeDecodeError, configparser.Error):
+        return []
+    decoded = []
+    for section in parser.sections():
+        for option, value in parser.items(section):
+            try:
+                plain = base64.b64decode("".join(value.split()), validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            decoded.append((f"{where} [{section}] {option} (base64-decoded)", plain))
+    return decoded
+
+
 def find_leaks(
     secrets: Iterable[str], *, paths: Iterable[Path] = (), texts: Iterable[str] = ()
 ) -> list[str]:
@@ -26,7 +60,9 @@ def find_leaks(
     blobs: list[tuple[str, bytes]] = [(f"text#{i}", t.encode()) for i, t in enumerate(texts)]
     for root in paths:
         files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
-        blobs += [(str(p), p.read_bytes()) for p in files]
+        for path in files:
+            blob = path.read_bytes()
+            blobs += [(str(path), blob), *_keyrings_alt_values(str(path), blob)]
     for where, blob in blobs:
         for secret, form in needles:
             if form in blob:

@@ -28,7 +28,7 @@ def choose_vault() -> tuple[Vault, str]:
     try:
         real.ensure_usable()
         real.probe()
-        return real, f"{real.backend_name().rsplit('.', 2)[-2]} (real keyring)"
+        return real, real.backend_name()
     except Exception:
         memory = MemoryVault()
         return memory, "IN-MEMORY (demo only; no secure keyring here)"

@@ -329,9 +329,17 @@ class Setup:
         )
 
     def _note_secret(self, secret: Secret) -> None:
-        """Where the secret is and which one it is (fingerprint only), for status and receipts."""
+        """Where the secret is and which one it is (fingerprint only), for status and receipts.
+        Only after the keyring write succeeded."""
         self.journal.secret_stored_in = self.vault.backend_name()
         self.journal.secret_fingerprint = secret.fingerprint()
+
+    def _note_secret_not_stored(self) -> None:
+        """The keyring refused the secret: the journal must not say it holds one."""
+        self.journal.secret_stored_in = None
+        self.journal.secret_fingerprint = None
+        self.journal.record(3, "failed", "secret not stored: keyring refused it")
+        self._save()
 
     def _say(self, message: str) -> None:
         if self.on_progress is not None:
@@ -468,8 +476,7 @@ class Setup:
             )
         except KeyringUnavailable as exc:
             self._note_app(app)
-            self.journal.record(3, "failed", "secret not stored: keyring refused it")
-            self._save()
+            self._note_secret_not_stored()
             raise SecretNotStored(app, created.client_secret, exc) from None
         self._note_app(app)
         self.created_this_run = True
@@ -527,6 +534,7 @@ class Setup:
                 self.vault.store_client_secret, self.origin, app.client_id, chosen.value
             )
         except KeyringUnavailable as exc:
+            self._note_secret_not_stored()
             raise SecretNotStored(app, chosen.value, exc) from None
         self._note_secret(chosen.value)
         self._save()

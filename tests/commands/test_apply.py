@@ -44,7 +44,7 @@ def test_json_output_is_one_object_without_the_secret(org: Org, capsys: Cap) -> 
     assert data["app_id"] == app.id and data["client_id"] == app.id
     assert data["issuer"] == org.url and data["label"] == "Upflow SSO"
     assert data["groups"] == [{"id": org.group_id("Everyone"), "name": "Everyone"}]
-    assert data["secret"]["stored_in"].endswith("SecretService.Keyring")
+    assert data["secret"]["stored_in"] == "GNOME Keyring (Secret Service)"
     assert data["steps"]["3"]["state"] == "done"
     assert find_leaks([*org.secret_values(), TEST_TOKEN], texts=[out]) == []
 

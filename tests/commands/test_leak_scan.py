@@ -1,8 +1,9 @@
 """Leak scan: run every headless command end to end, then search everything they left behind.
 
 The journal and receipt folder, the keyring's files on disk (encrypted by gnome-keyring, so
-the plaintext must not be there), temporary files written during the run, and all captured
-stdout/stderr, for every client secret Okta issued and for the API token.
+the plaintext must not be there; keyrings.alt's files, decoded), temporary files written
+during the run, and all captured stdout/stderr, for every client secret Okta issued and for
+the API token.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 
 from okta_wizard.errors import ExitCode
 from okta_wizard.vault import Vault
-from tests.leakscan import find_leaks
+from tests.leakscan import find_leaks, keyring_files
 from tests.setup.conftest import TEST_TOKEN, Org
 
 Cap = pytest.CaptureFixture[str]
@@ -39,9 +40,10 @@ def _files_written_since(root: Path, since: float) -> list[Path]:
 def _left_behind(org: Org, tmp_path: Path, started: float) -> list[Path]:
     """The journal and receipt folder, the test's tmp, the keyring's files, new temp files."""
     paths = [org.state_dir, tmp_path]
-    keyring_files = os.environ.get("XDG_DATA_HOME")
-    if keyring_files:
-        paths.append(Path(keyring_files))
+    keyring_data = os.environ.get("XDG_DATA_HOME")
+    if keyring_data:
+        paths.append(Path(keyring_data))
+    paths += keyring_files()  # keyrings.alt's files, wherever keyring keeps them
     paths += _files_written_since(Path(tempfile.gettempdir()), started)
     return [p for p in paths if p.exists()]
 

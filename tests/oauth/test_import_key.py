@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
-import keyring.backend
 import pytest
 
 from okta_wizard.errors import ExitCode
@@ -25,26 +24,6 @@ from tests.setup.conftest import Org, assert_converged
 def oauth_org(org: Org, monkeypatch: pytest.MonkeyPatch) -> Iterator[Org]:
     monkeypatch.delenv("OKTA_API_TOKEN", raising=False)
     yield org
-
-
-class PlaintextFileKeyring(keyring.backend.KeyringBackend):
-    """Like keyrings.alt's PlaintextKeyring: priority 0.5, values in a plain file."""
-
-    priority = 0.5  # type: ignore[assignment]
-
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        with self.path.open("a") as f:
-            f.write(f"{service} {username} {password}\n")
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return None
-
-    def delete_password(self, service: str, username: str) -> None:
-        raise keyring.errors.PasswordDeleteError("not supported")
 
 
 def stored_key(org: Org, signed: Signed) -> str | None:
@@ -167,17 +146,14 @@ def test_bad_key_input_exits_2_before_anything_is_sent(
 
 
 def test_an_insecure_keyring_never_gets_the_key_even_with_insecure_storage(
-    oauth_org: Org, capsys: Cap, tmp_path: Path
+    oauth_org: Org, capsys: Cap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     signed = make_service_app(oauth_org, tmp_path)
-    plaintext = tmp_path / "plaintext-keyring.txt"
-    real = keyring.get_keyring()
-    keyring.set_keyring(PlaintextFileKeyring(plaintext))
-    try:
-        code, _, err = apply(oauth_org, capsys, signed, "--import-key", "--insecure-storage")
-    finally:
-        keyring.set_keyring(real)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    code, _, err = apply(oauth_org, capsys, signed, "--import-key", "--insecure-storage")
     assert code == ExitCode.NO_KEYRING
     assert "only in a secure keyring" in err and "--private-key" in err
-    assert not plaintext.exists()
+    assert "plaintext file" in err and "keyring_pass.cfg" in err
+    assert not (tmp_path / "data").exists()
     assert oauth_org.sb.calls == []  # refused before the token request

@@ -1,4 +1,8 @@
-"""The vault against the real Secret Service (gnome-keyring over D-Bus), and its refusals."""
+"""The vault against the real Secret Service (gnome-keyring over D-Bus), and its refusals.
+
+Which backend the vault chooses (chainer, keyrings.alt, macOS, Windows) is proven in
+tests/security/test_keyring_backend_choice.py.
+"""
 
 from __future__ import annotations
 
@@ -19,35 +23,31 @@ ORG = "https://acme.okta.com"
 VALUE = "Zq9-client-secret-value-for-the-vault-test-0123456789abcdefghijkl"
 
 
-class PlaintextFileKeyring:
-    """Like keyrings.alt's PlaintextKeyring: priority 0.5, writes values to a file."""
+def plaintext_file_keyring(path: Path) -> Any:
+    """keyrings.alt's real PlaintextKeyring (priority 0.5), writing to `path`."""
+    from keyrings.alt.file import PlaintextKeyring
 
-    priority = 0.5
+    backend = PlaintextKeyring()
+    backend.file_path = str(path)
+    return backend
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
 
-    def set_password(self, service: str, username: str, password: str) -> None:
-        with self.path.open("a") as f:
-            f.write(f"{service} {username} {password}\n")
+def secret_service_that_raises(error: Exception) -> Any:
+    """keyring's real Secret Service backend (judged secure) whose every call raises `error`."""
+    from keyring.backends import SecretService
 
-    def get_password(self, service: str, username: str) -> str | None:
-        if not self.path.exists():
-            return None
-        for line in self.path.read_text().splitlines():
-            s, u, p = line.split(" ", 2)
-            if (s, u) == (service, username):
-                return p
-        return None
+    def fail(*args: object) -> None:
+        raise error
 
-    def delete_password(self, service: str, username: str) -> None:
-        raise keyring.errors.PasswordDeleteError("not supported")
+    backend = SecretService.Keyring()
+    backend.set_password = backend.get_password = backend.delete_password = fail
+    return backend
 
 
 def test_roundtrip_in_the_real_secret_service(secret_service: None) -> None:
     vault = Vault()
     assert vault.is_secure()
-    assert "SecretService" in vault.backend_name()
+    assert vault.backend_name() == "GNOME Keyring (Secret Service)"
     vault.store_client_secret(ORG, "0oa1b2c3", Secret(VALUE))
     # The documented entry name, read back through keyring itself.
     assert keyring.get_password("okta-wizard", f"{ORG}/0oa1b2c3") == VALUE
@@ -69,19 +69,22 @@ def test_delete_token_entries(secret_service: None) -> None:
 
 
 def test_plaintext_backend_is_refused_unless_opted_in(tmp_path: Path) -> None:
-    store = tmp_path / "plain.cfg"
-    refused = Vault(backend=PlaintextFileKeyring(store))
+    store = tmp_path / "keyring_pass.cfg"
+    refused = Vault(backend=plaintext_file_keyring(store))
     with pytest.raises(KeyringUnavailable) as info:
         refused.store_client_secret(ORG, "0oa1", Secret(VALUE))
     text = str(info.value)
     assert info.value.exit_code == ExitCode.NO_KEYRING
     assert "--insecure-storage" in text and "dbus-run-session" in text and "gnome-keyring" in text
+    assert f"plaintext file {store}" in text, "the refusal names where the secret would go"
     assert VALUE not in text
     assert not store.exists(), "nothing may be written to an insecure backend"
 
-    allowed = Vault(allow_insecure=True, backend=PlaintextFileKeyring(store))
+    allowed = Vault(allow_insecure=True, backend=plaintext_file_keyring(store))
+    assert allowed.backend_name() == f"plaintext file {store}"
     allowed.store_client_secret(ORG, "0oa1", Secret(VALUE))
     assert allowed.load_client_secret(ORG, "0oa1") == Secret(VALUE)
+    assert store.exists()
 
 
 @pytest.mark.parametrize(
@@ -103,22 +106,6 @@ def test_no_keyring_at_all_is_refused_even_with_insecure_storage(backend: str) -
     assert out.stdout.split("\n")[:2] == ["REFUSED 6 True", "REFUSED 6 True"], out.stderr
 
 
-class RaisingBackend:
-    priority = 5
-
-    def __init__(self, error: Exception) -> None:
-        self.error = error
-
-    def set_password(self, *args: Any) -> None:
-        raise self.error
-
-    def get_password(self, *args: Any) -> None:
-        raise self.error
-
-    def delete_password(self, *args: Any) -> None:
-        raise self.error
-
-
 @pytest.mark.parametrize(
     "error",
     [
@@ -127,7 +114,7 @@ class RaisingBackend:
     ],
 )
 def test_locked_or_uninitialised_keyring_is_a_clean_exit_6(error: Exception) -> None:
-    vault = Vault(backend=RaisingBackend(error))
+    vault = Vault(backend=secret_service_that_raises(error))
     with pytest.raises(KeyringUnavailable) as info:
         vault.store_client_secret(ORG, "0oa1", Secret(VALUE))
     assert info.value.exit_code == ExitCode.NO_KEYRING

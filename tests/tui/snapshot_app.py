@@ -72,7 +72,7 @@ def build_app(sandbox: Any, *, saved: bool = False, **overrides: Any) -> WizardA
         "org_url": sandbox.base_url,
         "token": Secret(sandbox.token),
         "sandbox": True,
-        "keyring_label": "SecretService (real keyring)",
+        "keyring_label": "GNOME Keyring (Secret Service)",
         "secrets_url": sandbox.secrets_url,
         "load_saved": (lambda: list(SAVED)) if saved else (lambda: []),
         "accessible": False,

@@ -49,7 +49,7 @@ def test_demo_without_a_secret_service_uses_the_labelled_memory_vault() -> None:
 
 
 def test_demo_uses_the_real_secret_service_when_there_is_one(secret_service: None) -> None:
-    assert _choose_vault(dict(os.environ)) == "SecretService (real keyring)"
+    assert _choose_vault(dict(os.environ)) == "GNOME Keyring (Secret Service)"
 
 
 def test_the_real_wizard_never_falls_back_to_memory() -> None:

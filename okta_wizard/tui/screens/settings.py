@@ -145,7 +145,7 @@ class SettingsPane(StepPane):
         self.query_one("#settings-result", Static).update(
             f"[b green]✔[/] {verb} “{escape(report.app.label)}” · client_id "
             f"{escape(report.app.client_id)}{repaired}\n"
-            f"[b green]✔[/] Client secret ({where}) is stored in the keyring: "
+            f"[b green]✔[/] Client secret ({where}) is stored in "
             f"{escape(report.keyring_backend)}"
         )
         button.disabled = True
