@@ -35,7 +35,7 @@ def choose_vault() -> tuple[Vault, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from okta_wizard.sandbox.server import SANDBOX_TOKEN, start_sandbox
+    from okta_wizard.sandbox.server import start_sandbox
     from okta_wizard.secret import Secret
     from okta_wizard.setup.engine import ProgressCallback, Setup, SetupOptions, forget_saved_setup
     from okta_wizard.tui.app import make_app
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         app = make_app(
             org_url=sandbox.base_url,
-            token=Secret(SANDBOX_TOKEN),
+            token=Secret(sandbox.token),  # random for each run
             sandbox=True,
             keyring_label=keyring_label,
             secrets_url=sandbox.secrets_url,

@@ -82,12 +82,12 @@ class SandboxState:
         token: str,
         groups: int,
         seed: dict[str, Any] | None,
-        control: bool,
+        control_token: str | None,
         rate_limits: dict[str, int] | None = None,
         enforce_rate_limits: bool = True,
     ) -> None:
         self.token = token
-        self.control = control
+        self.control_token = control_token  # None: no control API
         self._groups = groups
         self._seed = seed
         self.org: SandboxOrg = build_org(groups, seed)
