@@ -1,4 +1,5 @@
-"""The keys, in one modal. Opened with F1 (or ? outside text fields)."""
+"""The keys, in one modal. Opened with F1 (or ? outside text fields). In the demo it also shows
+the sandbox org's address and the API token made for the run (nowhere else on screen)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from okta_wizard.tui.demo import quit_key_help, sandbox_help
 
 KEYS = (
     ("F1 / ?", "this help"),
@@ -16,7 +19,7 @@ KEYS = (
     ("r", "on a secret: reveal it for a few seconds"),
     ("c", "on a secret: copy it (clipboard cleared after 30 s)"),
     ("h", "on a secret: hide it now"),
-    ("ctrl+q", "quit (progress is saved; run okta-wizard again to resume)"),
+    ("ctrl+q", ""),  # what quitting keeps: quit_key_help()
     ("escape", "close this help or a dialog"),
 )
 
@@ -25,9 +28,16 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [("escape", "dismiss", "Close"), ("f1", "dismiss", "Close"), ("q", "dismiss")]
 
     def compose(self) -> ComposeResult:
+        from okta_wizard.tui.app import WizardApp
+
+        demo = self.app.config.demo if isinstance(self.app, WizardApp) else None
         width = max(len(k) for k, _ in KEYS) + 2
-        lines = [f"{k:<{width}}{what}" for k, what in KEYS]
+        keys = [(k, what or quit_key_help(demo)) for k, what in KEYS]
+        lines = [f"{k:<{width}}{what}" for k, what in keys]
         with VerticalScroll(id="help-box"):
+            if demo is not None:
+                yield Static("Sandbox (this demo run)", classes="step-title")
+                yield Static(sandbox_help(demo), markup=False, id="help-sandbox")
             yield Static("Keys", classes="step-title")
             yield Static("\n".join(lines), markup=False, id="help-keys")
             yield Static(
