@@ -144,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help=COMMANDS["demo"])
     p.add_argument("--groups", type=int, default=0, help="add N generated groups to the sandbox")
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start over: forget the saved demo (its progress and its sandbox org)",
+    )
 
     for name in ("apply", "plan"):
         p = sub.add_parser(name, help=COMMANDS[name])

@@ -161,6 +161,8 @@ async def okta_middleware(request: web.Request, handler: Handler) -> web.StreamR
         state.calls.append(
             Call(request.method, route, request.path, query, request[MUTATED], status)
         )
+        if request[MUTATED] and state.on_change is not None:
+            state.on_change()  # before the answer leaves: a saved copy is never behind it
 
 
 async def _answer(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -88,6 +89,9 @@ class SandboxState:
     ) -> None:
         self.token = token
         self.control_token = control_token  # None: no control API
+        # Called after each request that changed the org, before its answer is sent (the
+        # demo saves its org there, so a saved copy is never behind what a client was told).
+        self.on_change: Callable[[], None] | None = None
         self._groups = groups
         self._seed = seed
         self.org: SandboxOrg = build_org(groups, seed)
