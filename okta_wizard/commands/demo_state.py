@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from okta_wizard.errors import UsageError
+from okta_wizard.sandbox.persist import write_private
 from okta_wizard.secret import Secret
 from okta_wizard.vault import Vault, client_secret_entry, delete_token_entry, service_app_key_entry
 
@@ -100,17 +101,6 @@ def _read_json(path: Path) -> Any:
         return None
 
 
-def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    try:
-        os.write(fd, json.dumps(data, indent=2, sort_keys=True).encode() + b"\n")
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-
-
 @dataclass(frozen=True)
 class SavedFile:
     path: Path
@@ -162,7 +152,8 @@ def move_origin(folder: Path, old: str, new: str, path_for: Callable[[str, str],
         if saved.origin != old:
             continue
         target = path_for(new, saved.kind)
-        _write_json(target, _moved(saved.data, old, new))
+        moved_data = _moved(saved.data, old, new)
+        write_private(target, json.dumps(moved_data, indent=2, sort_keys=True).encode() + b"\n")
         if target != saved.path:
             saved.path.unlink()
         moved += 1

@@ -110,19 +110,21 @@ def org_from_json(data: Any) -> SandboxOrg:
 
 
 def save_org(path: Path, org: SandboxOrg, origin: str) -> None:
-    """Write atomically (a crash leaves the old file or the new one), mode 0600."""
     payload = {"schema_version": SCHEMA_VERSION, "origin": origin, "org": org_to_json(org)}
-    data = json.dumps(payload, separators=(",", ":")).encode() + b"\n"
+    write_private(path, json.dumps(payload, separators=(",", ":")).encode() + b"\n")
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write atomically (a crash leaves the old file or the new one), mode 0600."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
+        with os.fdopen(fd, "wb") as file:
+            os.fchmod(file.fileno(), 0o600)
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
         os.replace(tmp, path)
-    except OSError:
+    except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
