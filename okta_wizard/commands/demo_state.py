@@ -41,8 +41,10 @@ def demo_folder() -> Path:
 
 
 def prepare_folder(folder: Path) -> None:
-    """Create the folder (0700); refuse one that is a symlink, another user's, or open to others."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create the folder (0700, and the state dir above it too if it is new); refuse one that
+    is a symlink or another user's; an existing one of yours is made 0700."""
+    folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
     info = os.lstat(folder)
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
         raise UsageError(
@@ -91,8 +93,11 @@ def _read_json(path: Path) -> Any:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as file:
-        raw = file.read(MAX_SAVED_BYTES + 1)
+    try:
+        with os.fdopen(fd, "rb") as file:
+            raw = file.read(MAX_SAVED_BYTES + 1)
+    except OSError:  # e.g. a folder named like a journal
+        return None
     if len(raw) > MAX_SAVED_BYTES:
         return None
     try:

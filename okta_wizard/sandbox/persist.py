@@ -138,8 +138,11 @@ def load_org(path: Path) -> SavedOrg | None:
         return None
     except OSError as exc:
         raise SavedOrgError(f"cannot open it ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as file:
-        raw = file.read(MAX_BYTES + 1)
+    try:
+        with os.fdopen(fd, "rb") as file:
+            raw = file.read(MAX_BYTES + 1)
+    except OSError as exc:  # a folder where the file should be, an I/O error
+        raise SavedOrgError(f"cannot read it ({exc.strerror})") from None
     if len(raw) > MAX_BYTES:
         raise SavedOrgError(f"it is larger than {MAX_BYTES // (1024 * 1024)} MB")
     try:
