@@ -52,9 +52,15 @@ def org_to_json(org: SandboxOrg) -> dict[str, Any]:
             "admin_id": org.admin_id,
             "max_apps": org.max_apps,
             "users": [asdict(u) for u in org.users.values()],
-            "groups": [asdict(g) for g in org.groups_page(None, len(org.groups)).groups],
+            "groups": [_flat(g) for g in org.groups_page(None, len(org.groups)).groups],
             "apps": [_app_to_json(a) for a in org.apps.values()],
         }
+
+
+def _flat(group: SandboxGroup) -> dict[str, Any]:
+    """asdict() without its deep copy: a group's fields are plain values, and 50,000 groups
+    are saved on every change of a large demo org (about 10 times faster)."""
+    return {f.name: getattr(group, f.name) for f in dataclasses.fields(group)}
 
 
 def _app_to_json(app: SandboxApp) -> dict[str, Any]:
