@@ -109,6 +109,9 @@ class DemoTerminal:
 
     def close(self) -> None:
         self.tmux("kill-server")
+        # tmux may leave its socket file behind: remove it, the path is known from the name.
+        socket_dir = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+        (socket_dir / self.socket).unlink(missing_ok=True)
 
     # -- what the run left behind
     def journal(self) -> dict[str, Any]:
