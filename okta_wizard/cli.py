@@ -145,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help=COMMANDS["demo"])
     p.add_argument("--groups", type=int, default=0, help="add N generated groups to the sandbox")
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start over: forget the saved demo (its progress and its sandbox org)",
+    )
 
     for name in ("apply", "plan"):
         p = sub.add_parser(name, help=COMMANDS[name])
@@ -214,7 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8443, help="port (0: any free port)")
     p.add_argument("--groups", type=int, default=0, help="add N generated groups")
     p.add_argument("--seed", metavar="FILE", help="load the org from a JSON file")
-    p.add_argument("--token", help="API token the sandbox accepts (default: the demo token)")
+    p.add_argument(
+        "--token", help="API token the sandbox accepts (default: a random one, printed at start)"
+    )
     p.add_argument(
         "--fault",
         action="append",
@@ -225,7 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--control",
         action="store_true",
-        help="enable the control API under /__sandbox/ (faults, call log, reset)",
+        help="enable the control API under /__sandbox/ (faults, call log, reset); its bearer "
+        "token is random, or OKTA_WIZARD_SANDBOX_CONTROL_TOKEN",
+    )
+    p.add_argument(
+        "--show-control-token",
+        action="store_true",
+        help="print the control API's token in the banner",
     )
     p.add_argument(
         "--service-app-key",

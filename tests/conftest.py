@@ -37,10 +37,11 @@ def secret_service() -> None:
 # ---------------------------------------------------------------- the sandbox Okta org
 @pytest.fixture
 def sandbox() -> Iterator[RunningSandbox]:
-    """A fresh sandbox org for one test: real HTTP on loopback, control API on, stopped after."""
+    """A fresh sandbox org for one test: real HTTP on loopback, stopped after. The control API
+    is on, with a random token only this test knows (`sb.control_headers()`)."""
     from okta_wizard.sandbox.server import start_sandbox
 
-    sb = start_sandbox()
+    sb = start_sandbox(control=True)
     try:
         yield sb
     finally:

@@ -1,30 +1,49 @@
 """`okta-wizard demo`: the wizard against the built-in sandbox org, on loopback.
 
 Works on a fresh machine: with no Secret Service the demo says so and keeps the secret in an
-explicitly labelled in-memory vault (the real commands never do). Saved progress goes to a
-temporary folder so a demo never mixes with real setups.
+explicitly labelled in-memory vault (the real commands never do). The demo can be quit and
+resumed like a real setup: its saved progress and its sandbox org live in the demo's own folder
+(commands/demo_state.py) and the next `okta-wizard demo` restores both, on the same port when
+it is free (else on another, with the saved progress moved to the new address);
+`okta-wizard demo --fresh` starts over.
+
+The sandbox's API token is random for each run, never in argv or a file: the wizard fills it in
+and shows it in its help screen (F1). The control API is never mounted. Every keyring entry the
+demo made is removed when it ends, whether by quitting, Ctrl+C, SIGTERM or SIGHUP (a closed
+terminal), and the closing line lists exactly what was kept and where.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import os
-import shutil
+import signal
 import sys
-import tempfile
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from okta_wizard.errors import ExitCode
+from okta_wizard.commands import demo_state
+from okta_wizard.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from okta_wizard.sandbox.server import RunningSandbox
     from okta_wizard.vault import Vault
+
+STATE_ENV = "OKTA_WIZARD_STATE_DIR"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
 def choose_vault() -> tuple[Vault, str]:
     """The real Secret Service when it works (write probe), else the labelled memory vault."""
-    from okta_wizard.vault import MemoryVault, Vault
+    from okta_wizard.vault import MemoryVault
 
-    real = Vault()
+    real = demo_state.DemoKeyring()
     try:
         real.ensure_usable()
         real.probe()
@@ -34,39 +53,291 @@ def choose_vault() -> tuple[Vault, str]:
         return memory, "IN-MEMORY (demo only; no secure keyring here)"
 
 
+class DemoStopped(Exception):
+    """A stop signal arrived before the wizard's screen was up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class StopSignals:
+    """SIGTERM, SIGHUP and SIGINT end the demo through its normal exit, so that it cleans up.
+
+    While the wizard runs, a signal asks it to exit (from the event loop, like ctrl+q); before,
+    it unwinds the start; during the cleanup it is noted and otherwise ignored.
+    """
+
+    def __init__(self) -> None:
+        self.app: Any = None
+        self.received: int | None = None
+        self.cleaning = False
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> StopSignals:
+        for sig in STOP_SIGNALS:
+            self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, previous in self._previous.items():
+            signal.signal(sig, previous)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.received is None:
+            self.received = signum
+        if self.cleaning:
+            return
+        if self.app is not None:
+            try:
+                loop = asyncio.get_running_loop()  # the wizard's, if it runs (this thread)
+            except RuntimeError:
+                pass
+            else:
+                # Textual honours an exit asked for even while it is still starting up.
+                loop.call_soon_threadsafe(self.app.exit, 128 + signum)
+                return
+        raise DemoStopped(signum)
+
+
+@contextlib.contextmanager
+def _state_dir(folder: Path) -> Iterator[None]:
+    """The engine writes saved progress under OKTA_WIZARD_STATE_DIR: the demo's folder here."""
+    previous = os.environ.get(STATE_ENV)
+    os.environ[STATE_ENV] = str(folder)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(STATE_ENV, None)
+        else:
+            os.environ[STATE_ENV] = previous
+
+
+def _saved_port(origin: str) -> int:
+    parts = urlsplit(origin)
+    if parts.hostname != "127.0.0.1" or parts.port is None or parts.path not in ("", "/"):
+        raise ValueError(f"the saved org was served at {origin!r}, not on 127.0.0.1")
+    return parts.port
+
+
+class DemoOrg:
+    """The demo's sandbox org: restored from the demo's folder or made new, saved as it changes."""
+
+    def __init__(self, folder: Path, vault: Vault) -> None:
+        self.folder = folder
+        self.vault = vault
+        self.path = folder / demo_state.ORG_FILE
+        self.sandbox: RunningSandbox | None = None
+        self.notes: list[str] = []
+        self.save_failed = ""
+
+    # -- start
+    def check(self, *, fresh: bool, groups: int) -> None:
+        if groups and not fresh and self.path.exists():
+            raise UsageError(
+                f"--groups sets up a new demo org, but a saved demo exists ({self.path}).",
+                remedy="Add --fresh to start over with that many groups, or leave out --groups "
+                "to resume the saved demo.",
+            )
+
+    def start(self, *, fresh: bool, groups: int) -> RunningSandbox:
+        from okta_wizard.sandbox.persist import SavedOrgError, load_org
+
+        files = demo_state.saved_files(self.folder)
+        self._remove_stale_keyring_entries(files)
+        saved = None
+        if fresh:
+            self._discard(files, "started over (--fresh)")
+            self._forget_org()
+        else:
+            try:
+                saved = load_org(self.path)
+            except SavedOrgError as exc:
+                aside = self.path.with_name(f"sandbox-org.unreadable-{os.getpid()}.json")
+                self.path.rename(aside)
+                self.notes.append(f"the saved demo org could not be used ({exc}); set aside")
+            if saved is None and files:
+                self._discard(files, "its sandbox org is gone")
+        if saved is None:
+            return self._start_new(groups)
+        return self._restore(saved.origin, saved.org, files)
+
+    def _remove_stale_keyring_entries(self, files: list[demo_state.SavedFile]) -> None:
+        """An earlier demo that was killed may have left entries; their secrets are stale."""
+        entries = {e for f in files if f.kind == "journal" for e in demo_state.entries_of(f.data)}
+        removed = demo_state.remove_entries(self.vault, entries).removed
+        if removed:
+            self.notes.append(
+                f"removed {len(removed)} keyring entr{'y' if len(removed) == 1 else 'ies'} an "
+                "earlier demo left behind"
+            )
+
+    def _discard(self, files: list[demo_state.SavedFile], why: str) -> None:
+        demo_state.discard(files)
+        if files:
+            self.notes.append(f"saved demo progress removed: {why}")
+
+    def _forget_org(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+    def _start_new(self, groups: int) -> RunningSandbox:
+        from okta_wizard.sandbox.server import start_sandbox
+
+        sandbox = start_sandbox(host="127.0.0.1", port=0, groups=groups)
+        # A group with no members, so the group picker's "0 members" flag can be seen.
+        sandbox.org.add_group("Finance Interns", "Summer interns (none yet)", users_count=0)
+        return self._serving(sandbox)
+
+    def _restore(self, origin: str, org: Any, files: list[demo_state.SavedFile]) -> RunningSandbox:
+        """Serve the saved org again. The address to reuse is the saved progress's (what the
+        admin will resume); its files follow the org if it must answer elsewhere."""
+        from okta_wizard.sandbox.server import start_sandbox
+        from okta_wizard.setup.journal import journal_path, receipt_path
+
+        origin = demo_state.progress_origin(files) or origin
+        try:
+            port = _saved_port(origin)
+        except ValueError as exc:
+            self.notes.append(str(exc))
+            port = 0
+        try:
+            sandbox = start_sandbox(host="127.0.0.1", port=port)
+        except OSError:
+            sandbox = start_sandbox(host="127.0.0.1", port=0)
+            self.notes.append(f"port {port} was taken: the saved demo org now answers elsewhere")
+        sandbox.state.org = org  # before any client knows the address
+        self._discard([f for f in files if f.origin != origin], "its sandbox org is gone")
+        if sandbox.base_url != origin:
+
+            def path_for(new: str, kind: str) -> Path:
+                named = receipt_path(new) if kind == "receipt" else journal_path(new)
+                return self.folder / named.name
+
+            demo_state.move_origin(self.folder, origin, sandbox.base_url, path_for)
+        self.notes.insert(0, f"the saved demo org, restored from {self.folder}")
+        self._serving(sandbox)
+        self.save()  # the org file names the address it answers at now
+        return sandbox
+
+    def _serving(self, sandbox: RunningSandbox) -> RunningSandbox:
+        self.sandbox = sandbox
+        sandbox.state.on_change = self.save
+        return sandbox
+
+    # -- while it runs, and at the end
+    def save(self) -> None:
+        from okta_wizard.sandbox.persist import save_org
+
+        if self.sandbox is None:
+            return
+        try:
+            save_org(self.path, self.sandbox.org, self.sandbox.base_url)
+        except OSError as exc:
+            self.save_failed = exc.strerror or type(exc).__name__
+
+    def stop(self) -> None:
+        """Stop serving; keep the org only if there is saved progress that refers to it."""
+        if self.sandbox is None:
+            return
+        self.sandbox.stop()
+        if any(f.kind == "journal" for f in demo_state.saved_files(self.folder)):
+            self.save()
+        else:
+            self._forget_org()
+
+
 def run(args: argparse.Namespace) -> int:
-    from okta_wizard.sandbox.server import SANDBOX_TOKEN, start_sandbox
+    folder = demo_state.demo_folder()  # before OKTA_WIZARD_STATE_DIR points at it
+    demo_state.prepare_folder(folder)
+    lock = demo_state.DemoLock(folder)
+    lock.acquire()
+    try:
+        with _state_dir(folder), StopSignals() as signals:
+            ending = _run(args, folder, signals)
+    except DemoStopped as stopped:  # before anything was started: nothing to clean up
+        return 128 + stopped.signum
+    finally:
+        lock.release()
+        _remove_if_empty(folder)
+    for line in demo_state.closing_lines(folder, ending.keyring):
+        _say(line, err=True)
+    if ending.save_failed:
+        _say(f"  The demo org could not be saved ({ending.save_failed}).", err=True)
+    return ending.exit_code
+
+
+@dataclass
+class Ending:
+    exit_code: int
+    keyring: demo_state.KeyringCleanup | None  # None: the in-memory store
+    save_failed: str
+
+
+def _run(args: argparse.Namespace, folder: Path, signals: StopSignals) -> Ending:
     from okta_wizard.secret import Secret
     from okta_wizard.setup.engine import ProgressCallback, Setup, SetupOptions, forget_saved_setup
     from okta_wizard.tui.app import make_app
+    from okta_wizard.tui.demo import DemoInfo
 
-    temp_state = None
-    if not os.environ.get("OKTA_WIZARD_STATE_DIR"):
-        temp_state = tempfile.mkdtemp(prefix="okta-wizard-demo-")
-        os.environ["OKTA_WIZARD_STATE_DIR"] = temp_state
     vault, keyring_label = choose_vault()
-    sandbox = start_sandbox(host="127.0.0.1", port=0, groups=max(0, int(args.groups or 0)))
-    # A group with no members, so the group picker's "0 members" flag can be seen.
-    sandbox.org.add_group("Finance Interns", "Summer interns (none yet)", users_count=0)
-    print(f"okta-wizard demo: sandbox org at {sandbox.base_url}; keyring: {keyring_label}")
-
-    def setup_factory(options: SetupOptions, on_progress: ProgressCallback) -> Setup:
-        return Setup(options, on_progress=on_progress, vault=vault)
-
+    demo = DemoOrg(folder, vault)
+    groups = max(0, int(args.groups or 0))
+    demo.check(fresh=bool(args.fresh), groups=groups)  # bad input: nothing has changed yet
+    result: int | None = None
     try:
+        sandbox = demo.start(fresh=bool(args.fresh), groups=groups)
+        where = f" ({'; '.join(demo.notes)})" if demo.notes else ""
+        _say(
+            f"okta-wizard demo: sandbox org at {sandbox.base_url}{where}; keyring: {keyring_label}"
+        )
+
+        def setup_factory(options: SetupOptions, on_progress: ProgressCallback) -> Setup:
+            return Setup(options, on_progress=on_progress, vault=vault)
+
         app = make_app(
             org_url=sandbox.base_url,
-            token=Secret(SANDBOX_TOKEN),
+            token=Secret(sandbox.token),
             sandbox=True,
+            demo=DemoInfo(sandbox.base_url, Secret(sandbox.token), str(folder)),
             keyring_label=keyring_label,
             secrets_url=sandbox.secrets_url,
             setup_factory=setup_factory,
             forget=lambda origin: forget_saved_setup(origin, vault),
         )
+        signals.app = app
         result = app.run()
+    except DemoStopped:
+        pass
     finally:
-        sandbox.stop()
-        if temp_state:
-            shutil.rmtree(temp_state, ignore_errors=True)
-    print("okta-wizard demo: sandbox stopped; nothing was kept.", file=sys.stderr)
-    return int(ExitCode.OK if result is None else result)
+        signals.cleaning = True
+        demo.stop()
+        keyring = _empty_keyring(vault, folder)
+    if signals.received is not None:
+        code = 128 + signals.received
+    else:
+        code = int(ExitCode.OK if result is None else result)
+    return Ending(code, keyring, demo.save_failed)
+
+
+def _empty_keyring(vault: Vault, folder: Path) -> demo_state.KeyringCleanup | None:
+    """Remove what this demo wrote, and what its saved progress points to."""
+    if not isinstance(vault, demo_state.DemoKeyring):
+        return None  # the in-memory store dies with the process
+    entries = set(vault.written)
+    for saved in demo_state.saved_files(folder):
+        if saved.kind == "journal":
+            entries.update(demo_state.entries_of(saved.data))
+    return demo_state.remove_entries(vault, entries)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty
+
+
+def _say(line: str, *, err: bool = False) -> None:
+    """Print, unless the terminal is gone (SIGHUP): the cleanup must go on regardless."""
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=sys.stderr if err else sys.stdout, flush=True)

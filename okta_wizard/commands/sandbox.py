@@ -1,9 +1,12 @@
 """`okta-wizard sandbox`: run the sandbox Okta org (and its one-time-link endpoint) until Ctrl+C.
 
-Loopback only. Prints the org URL, the API token it accepts (the documented demo token unless
---token is given: it is not a secret), the one-time-link URL and whether the control API is on.
-With --service-app-key PUBLIC_KEY_FILE it also registers an OAuth 2.0 service app with that
-public key and prints its client id, to try service-app sign-in by hand.
+Loopback only. Prints the org URL, the API token it accepts (a random one for this run unless
+--token is given: the sandbox is the user's own server, but another local user can reach a
+loopback port, so the token must not be guessable), the one-time-link URL and whether the
+control API is on. The control API's token is random too (or taken from
+OKTA_WIZARD_SANDBOX_CONTROL_TOKEN, never from argv) and printed only with
+--show-control-token. With --service-app-key PUBLIC_KEY_FILE it also registers an OAuth 2.0
+service app with that public key and prints its client id, to try service-app sign-in by hand.
 
 The banner is printed once the server listens: reading it is the readiness signal.
 """
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from okta_wizard.sandbox.oauth import ServiceApp
 
 CONTROL_ENV = "OKTA_WIZARD_SANDBOX_CONTROL"
+CONTROL_TOKEN_ENV = "OKTA_WIZARD_SANDBOX_CONTROL_TOKEN"
 KEY_REMEDY = (
     "Pass the service app's public key: a PEM file beginning 'BEGIN PUBLIC KEY' or a public "
     "JWK (RSA 2048+ or EC P-256), e.g. `openssl pkey -in key.pem -pubout -out public.pem`."
@@ -104,7 +108,7 @@ def _check_args(args: argparse.Namespace) -> None:
     if args.groups < 0:
         raise UsageError("--groups must be 0 or more.", remedy="E.g. --groups 50000.")
     if args.token is not None and not args.token.strip():
-        raise UsageError("--token is empty.", remedy="Omit it to use the demo token.")
+        raise UsageError("--token is empty.", remedy="Omit it: the sandbox makes up a token.")
 
 
 def _service_app_lines(app: ServiceApp, base_url: str) -> list[str]:
@@ -117,15 +121,25 @@ def _service_app_lines(app: ServiceApp, base_url: str) -> list[str]:
     ]
 
 
-def _banner(base_url: str, secrets_url: str, token: str, control: bool, faults: int) -> str:
+def _control_line(base_url: str, control_token: str | None, show_token: bool) -> str:
+    if control_token is None:
+        return f"  control API  off (start with --control or {CONTROL_ENV}=1 to enable)"
+    if show_token:
+        how = f"Authorization: Bearer {control_token}"
+    elif os.environ.get(CONTROL_TOKEN_ENV):
+        how = f"Authorization: Bearer ${CONTROL_TOKEN_ENV}"
+    else:
+        how = "a random bearer token: --show-control-token prints it"
+    return f"  control API  {base_url}/__sandbox/ (calls, faults, reset; {how})"
+
+
+def _banner(base_url: str, secrets_url: str, token: str, control_line: str, faults: int) -> str:
     lines = [
         "Sandbox Okta org running (Ctrl+C to stop).",
         f"  org URL      {base_url}",
-        f"  API token    {token}   (sandbox-only; export OKTA_API_TOKEN={token})",
+        f"  API token    {token}   (this sandbox run only; export OKTA_API_TOKEN={token})",
         f"  secrets URL  {secrets_url}",
-        f"  control API  {base_url}/__sandbox/ (calls, faults, reset)"
-        if control
-        else f"  control API  off (start with --control or {CONTROL_ENV}=1 to enable)",
+        control_line,
     ]
     if faults:
         lines.append(f"  faults       {faults} active")
@@ -137,18 +151,24 @@ def run(args: argparse.Namespace) -> int:
     faults = _fault_specs(list(args.fault or []))
     service_app = service_app_from(args)
     control = bool(getattr(args, "control", False)) or os.environ.get(CONTROL_ENV) == "1"
+    show_control_token = bool(getattr(args, "show_control_token", False))
+    if show_control_token and not control:
+        raise UsageError(
+            "--show-control-token prints the control API's token, but the control API is off.",
+            remedy="Add --control.",
+        )
     from okta_wizard.sandbox.org import SeedError
-    from okta_wizard.sandbox.server import SANDBOX_TOKEN, start_sandbox
+    from okta_wizard.sandbox.server import start_sandbox
 
-    token = args.token or SANDBOX_TOKEN
     try:
         sb = start_sandbox(
             host=args.host,
             port=args.port,
             groups=args.groups,
-            token=token,
+            token=args.token or None,
             seed=args.seed,
             control=control,
+            control_token=os.environ.get(CONTROL_TOKEN_ENV) or None,
             faults=faults,
         )
     except SeedError as exc:
@@ -159,7 +179,8 @@ def run(args: argparse.Namespace) -> int:
             remedy="Pick another port with --port (0 picks a free one).",
         ) from None
     try:  # from here on Ctrl+C (even during the banner) stops the server cleanly: exit 0
-        banner = _banner(sb.base_url, sb.secrets_url, sb.token, control, len(faults))
+        control_line = _control_line(sb.base_url, sb.control_token, show_control_token)
+        banner = _banner(sb.base_url, sb.secrets_url, sb.token, control_line, len(faults))
         if service_app is not None:
             sb.oauth.register(service_app)
             banner += "\n" + "\n".join(_service_app_lines(service_app, sb.base_url))

@@ -11,7 +11,8 @@ first `times` ones. Kinds:
 - `latency=0.5`: wait before answering.
 - `drop="before"`: close the connection, nothing applied. `drop="after"`: apply the change,
   then close the connection (the client never sees the answer: a crash right after the call).
-- `kill_pid=1234`: SIGKILL that process once the call has been applied.
+- `kill_pid=1234`: SIGKILL that process once the call has been applied (never pid 0, 1, a
+  negative one or the sandbox's own; through the control API only a process of the caller's).
 - `odd_fields=True`: apps in the answer carry fields the SDK's models do not know.
 
 `SECRETS_READ_BACK` names the calls that read an app's client secrets back (the list and one
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import os
 import re
 import threading
 from dataclasses import asdict, dataclass, field
@@ -42,6 +44,10 @@ class Fault:
     latency: float = 0.0
     drop: Drop | None = None
     kill_pid: int | None = None
+    # Who owned kill_pid, and since when, as the control API checked it: the kill fires only
+    # if the pid still names that process (None: added in-process, by the sandbox's owner).
+    kill_uid: int | None = None
+    kill_start: int | None = None
     odd_fields: bool = False
     reset_in: int = 1  # 429 only: seconds until x-rate-limit-reset
     error_code: str | None = None  # override the Okta errorCode / errorSummary
@@ -55,6 +61,8 @@ class Fault:
             raise ValueError("drop must be 'before' or 'after'")
         if self.status is not None and not 400 <= self.status <= 599:
             raise ValueError("status must be an HTTP error status (400-599)")
+        if self.kill_pid is not None and (self.kill_pid <= 1 or self.kill_pid == os.getpid()):
+            raise ValueError("kill_pid must be another process: a pid above 1, not the sandbox")
         if self.nth is not None and self.nth < 1:
             raise ValueError("nth counts calls from 1")
         if not (self.status or self.latency or self.drop or self.kill_pid or self.odd_fields):

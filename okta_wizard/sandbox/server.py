@@ -2,22 +2,23 @@
 
     sb = start_sandbox(port=0)          # own event loop in a daemon thread; returns once listening
     sb.base_url, sb.secrets_url, sb.token, sb.org, sb.faults, sb.calls
+    sb = start_sandbox(control=True)    # and the control API: sb.control_headers()
     sb.faults.add("POST /api/v1/apps", status=503, nth=1)
     sb.stop()
 
 Every Okta response carries Date, x-okta-request-id and x-rate-limit-* headers; errors use
 Okta's JSON error body. The API token is accepted as `SSWS <token>` and `SSWS<token>` (the SDK
-sends the latter).
+sends the latter). Both the API token and the control API's token are random for each run
+unless the caller chooses them: another local user can reach a loopback port, so neither may
+be guessable.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import ipaddress
-import os
-import signal
+import secrets
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -39,6 +40,7 @@ from okta_wizard.sandbox.oauth import (
 )
 from okta_wizard.sandbox.org import SandboxOrg, load_seed
 from okta_wizard.sandbox.privatebin import add_privatebin_routes
+from okta_wizard.sandbox.processes import kill_if_unchanged
 from okta_wizard.sandbox.routes import (
     MUTATED,
     ODD_FIELDS,
@@ -50,8 +52,6 @@ from okta_wizard.sandbox.routes import (
 )
 from okta_wizard.sandbox.state import Call, SandboxState
 
-# The demo token: documented, printed at start, accepted only by the sandbox. Not a secret.
-SANDBOX_TOKEN = "00sandbox-okta-wizard-demo-token-NOT-A-SECRET"
 SECRETS_PREFIX = "/secrets/"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -66,6 +66,16 @@ _STATUS_ERRORS: dict[int, tuple[str, str]] = {
 
 class SandboxHostError(ValueError):
     """The sandbox only listens on loopback addresses."""
+
+
+def new_api_token() -> str:
+    """A random API token starting `00` like Okta's; 45 characters, as the sandbox's tokens
+    always were (the masked field in the pictures keeps its width)."""
+    return "00" + secrets.token_urlsafe(33)[:43]
+
+
+def new_control_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def is_loopback(host: str) -> bool:
@@ -151,6 +161,8 @@ async def okta_middleware(request: web.Request, handler: Handler) -> web.StreamR
         state.calls.append(
             Call(request.method, route, request.path, query, request[MUTATED], status)
         )
+        if request[MUTATED] and state.on_change is not None:
+            state.on_change()  # before the answer leaves: a saved copy is never behind it
 
 
 async def _answer(
@@ -201,9 +213,7 @@ def _after_effects(request: web.Request, faults: Iterable[Fault]) -> None:
     """Faults that act once the change is applied: drop the answer, or kill a process."""
     for fault in faults:
         if fault.kill_pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                # Windows has no SIGKILL; there os.kill with SIGTERM is TerminateProcess.
-                os.kill(fault.kill_pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+            kill_if_unchanged(fault.kill_pid, fault.kill_uid, fault.kill_start)
     if any(f.drop == "after" for f in faults):
         _drop_connection(request)
         raise asyncio.CancelledError
@@ -212,8 +222,8 @@ def _after_effects(request: web.Request, faults: Iterable[Fault]) -> None:
 def build_app(state: SandboxState) -> web.Application:
     app = web.Application(middlewares=[okta_middleware], client_max_size=2 * 1024 * 1024)
     app[STATE_KEY] = state
-    if state.control:
-        add_control_routes(app)
+    if state.control_token is not None:
+        add_control_routes(app, state.control_token)
     add_privatebin_routes(app, SECRETS_PREFIX)
     add_oauth_routes(app, state.oauth)
     add_okta_routes(app)
@@ -246,6 +256,20 @@ class RunningSandbox:
     @property
     def token(self) -> str:
         return self._state.token
+
+    @property
+    def control_token(self) -> str | None:
+        """The control API's bearer token; None when the control API is off."""
+        return self._state.control_token
+
+    def control_headers(self) -> dict[str, str]:
+        """What a control API request must carry (token, JSON content type)."""
+        if self._state.control_token is None:
+            raise RuntimeError("the control API is off: start_sandbox(control=True)")
+        return {
+            "Authorization": f"Bearer {self._state.control_token}",
+            "Content-Type": "application/json",
+        }
 
     @property
     def oauth(self) -> OAuthRegistry:
@@ -340,30 +364,37 @@ def start_sandbox(
     host: str = "127.0.0.1",
     port: int = 0,
     groups: int = 0,
-    token: str = SANDBOX_TOKEN,
+    token: str | None = None,
     seed: dict[str, Any] | str | Path | None = None,
-    control: bool = True,
+    control: bool = False,
     *,
+    control_token: str | None = None,
     rate_limits: dict[str, int] | None = None,
     enforce_rate_limits: bool = True,
     faults: Iterable[dict[str, Any]] = (),
 ) -> RunningSandbox:
     """Start a sandbox org on loopback; returns once it is listening.
 
+    `token`: the API token it accepts (default: a random one, `sb.token`). `control`: mount the
+    control API, which accepts `control_token` (default: a random one, `sb.control_token`).
     `seed`: a dict or a JSON file (see docs/sandbox.md). `rate_limits` overrides per-route
     per-minute limits, e.g. {"POST /api/v1/apps": 100}. `faults`: keyword dicts for
     `FaultSet.add` (each with "route"), active from the first call.
     """
     if not is_loopback(host):
         raise SandboxHostError(f"the sandbox listens on loopback only, not on '{host}'")
+    if token is None:
+        token = new_api_token()
     if not token:
         raise ValueError("the sandbox needs a non-empty API token")
+    if control_token is not None and not control_token:
+        raise ValueError("the control API needs a non-empty token")
     seed_data = load_seed(Path(seed)) if isinstance(seed, str | Path) else seed
     state = SandboxState(
         token=token,
         groups=groups,
         seed=seed_data,
-        control=control,
+        control_token=(control_token or new_control_token()) if control else None,
         rate_limits=rate_limits,
         enforce_rate_limits=enforce_rate_limits,
     )

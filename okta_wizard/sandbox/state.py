@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -82,12 +83,15 @@ class SandboxState:
         token: str,
         groups: int,
         seed: dict[str, Any] | None,
-        control: bool,
+        control_token: str | None,
         rate_limits: dict[str, int] | None = None,
         enforce_rate_limits: bool = True,
     ) -> None:
         self.token = token
-        self.control = control
+        self.control_token = control_token  # None: no control API
+        # Called after each request that changed the org, before its answer is sent (the
+        # demo saves its org there, so a saved copy is never behind what a client was told).
+        self.on_change: Callable[[], None] | None = None
         self._groups = groups
         self._seed = seed
         self.org: SandboxOrg = build_org(groups, seed)

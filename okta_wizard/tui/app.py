@@ -25,6 +25,7 @@ from okta_wizard.okta.credentials import ServiceAppKey
 from okta_wizard.secret import Secret
 from okta_wizard.setup.engine import SavedSetup
 from okta_wizard.setup.spec import DEFAULT_LABEL, DEFAULT_SECRETS_URL
+from okta_wizard.tui.demo import DemoInfo, quit_question
 from okta_wizard.tui.session import EngineSession, SetupFactory, default_setup_factory
 from okta_wizard.tui.state import WizardState
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS
@@ -54,6 +55,7 @@ class WizardConfig:
     label: str = DEFAULT_LABEL
     secrets_url: str = DEFAULT_SECRETS_URL
     sandbox: bool = False
+    demo: DemoInfo | None = None  # `okta-wizard demo`: its sandbox, token and saved folder
     keyring_label: str = ""
     insecure_storage: bool = False
     accessible: bool = field(default_factory=accessible_from_env)
@@ -136,7 +138,7 @@ class WizardApp(App[int]):
         except Exception as exc:
             from okta_wizard.tui.screens.base import describe_error
 
-            what, todo = describe_error(exc)
+            what, todo = describe_error(exc, self.config.demo)
             self.call_from_thread(self.announce, f"{what} {todo}", severity="error")
             return
         self.call_from_thread(
@@ -202,10 +204,22 @@ class WizardApp(App[int]):
         if not self.state.done or 6 in self.state.done:
             self.exit(int(ExitCode.OK))
             return
+        question = quit_question(self.config.demo, self.progress_is_saved())
         self.push_screen(
-            ConfirmModal("Quit now? Your progress is saved: run okta-wizard again to resume."),
+            ConfirmModal(escape(question)),
             lambda yes: self.exit(int(ExitCode.OK)) if yes else None,
         )
+
+    def progress_is_saved(self) -> bool:
+        """Whether saved progress for this org is on disk (the engine writes it once an app
+        exists): what the quit dialog may promise."""
+        from okta_wizard.orgurl import parse_org_url
+        from okta_wizard.setup.journal import journal_path
+
+        try:
+            return journal_path(parse_org_url(self.state.org_url).origin).is_file()
+        except Exception:  # no org URL yet, or not a valid one: nothing saved for it
+            return False
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         from okta_wizard.setup.engine import STEP_TITLES
@@ -221,7 +235,9 @@ class WizardApp(App[int]):
         yield SystemCommand(
             "Copy the secret", f"Step 5: {clear_note(self.config.clear_after)}", self._copy
         )
-        yield SystemCommand("Quit", "Progress is saved", self.action_quit_wizard)
+        yield SystemCommand(
+            "Quit", "Progress is saved once the app exists", self.action_quit_wizard
+        )
 
     def _secret_view(self) -> object:
         from okta_wizard.tui.widgets.secret_view import SecretView
@@ -255,6 +271,7 @@ def make_app(
     token: Secret | None = None,
     service_app: ServiceAppKey | None = None,
     sandbox: bool = False,
+    demo: DemoInfo | None = None,
     keyring_label: str = "",
     secrets_url: str = DEFAULT_SECRETS_URL,
     setup_factory: SetupFactory | None = None,
@@ -271,7 +288,8 @@ def make_app(
         org_url=org_url,
         token=token,
         service_app=service_app,
-        sandbox=sandbox,
+        sandbox=sandbox or demo is not None,
+        demo=demo,
         keyring_label=keyring_label,
         secrets_url=secrets_url,
         insecure_storage=insecure_storage,

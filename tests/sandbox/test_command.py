@@ -1,9 +1,10 @@
 """`okta-wizard sandbox` as a real process: banner, faults and a service app from the command
-line, bad input."""
+line, its tokens (random unless chosen), bad input."""
 
 from __future__ import annotations
 
 import json
+import os
 import queue
 import re
 import signal
@@ -20,7 +21,6 @@ import pytest
 from okta_wizard.errors import ExitCode
 from okta_wizard.okta import Gateway, OktaError, ServiceAppKey
 from okta_wizard.orgurl import parse_org_url
-from okta_wizard.sandbox.server import SANDBOX_TOKEN
 
 # Generous bounds: they only catch a hang. Under load (2 cores, parallel test runs) starting
 # Python and importing aiohttp alone has taken several seconds; readiness is the banner line
@@ -31,12 +31,13 @@ HANG = 60.0
 class Sandbox:
     """`okta-wizard sandbox` in a child process; its stdout read line by line on a thread."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "okta_wizard", "sandbox", "--port", "0", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env={**os.environ, **(env or {})},
         )
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.seen: list[str] = []
@@ -66,6 +67,9 @@ class Sandbox:
     def org_url(self) -> str:
         return self.wait_for(r"org URL\s+(http://\S+)").group(1)
 
+    def api_token(self) -> str:
+        return self.wait_for(r"API token\s+(\S+)").group(1)
+
     def banner(self) -> str:
         """Everything up to the control API line (the banner's last fixed line)."""
         self.wait_for(r"control API")
@@ -85,8 +89,8 @@ class Sandbox:
 def spawn() -> Iterator[Callable[..., Sandbox]]:
     started: list[Sandbox] = []
 
-    def start(*args: str) -> Sandbox:
-        started.append(Sandbox(*args))
+    def start(*args: str, env: dict[str, str] | None = None) -> Sandbox:
+        started.append(Sandbox(*args, env=env))
         return started[-1]
 
     try:
@@ -96,16 +100,26 @@ def spawn() -> Iterator[Callable[..., Sandbox]]:
             sandbox.close()
 
 
+CONTROL_TOKEN = "control-token-of-this-test"  # handed over in the environment, never argv
+
+
 def test_serves_until_ctrl_c(spawn: Callable[..., Sandbox]) -> None:
-    running = spawn("--groups", "20", "--control", "--fault", "GET /api/v1/org=503@1")
+    running = spawn(
+        "--groups", "20", "--control", "--fault", "GET /api/v1/org=503@1",
+        env={"OKTA_WIZARD_SANDBOX_CONTROL_TOKEN": CONTROL_TOKEN},
+    )  # fmt: skip
     url = running.org_url()
-    headers = {"Authorization": f"SSWS {SANDBOX_TOKEN}"}
+    headers = {"Authorization": f"SSWS {running.api_token()}"}
+    control = running.wait_for(r"control API\s+http").string
+    assert "Bearer $OKTA_WIZARD_SANDBOX_CONTROL_TOKEN" in control and CONTROL_TOKEN not in control
     with httpx.Client(headers=headers, timeout=HANG) as client:
         groups = client.get(f"{url}/api/v1/groups").json()
         assert len(groups) == 20 + 6
         first, second = (client.get(f"{url}/api/v1/org") for _ in range(2))
         assert (first.status_code, second.status_code) == (503, 200)
-        calls = client.get(f"{url}/__sandbox/calls").json()
+        calls = client.get(
+            f"{url}/__sandbox/calls", headers={"Authorization": f"Bearer {CONTROL_TOKEN}"}
+        ).json()
     assert [c["status"] for c in calls if c["route"] == "/api/v1/org"] == [503, 200]
     assert running.interrupt() == 0
     with pytest.raises(httpx.ConnectError):
@@ -116,16 +130,45 @@ def test_banner_names_token_secrets_url_and_control(spawn: Callable[..., Sandbox
     running = spawn()
     banner = running.banner()
     assert running.interrupt() == 0  # Ctrl+C right after the banner: a clean stop
-    assert SANDBOX_TOKEN in banner
+    token = re.search(r"API token\s+(00\S{43})\s", banner)
+    assert token is not None, banner
+    assert f"export OKTA_API_TOKEN={token.group(1)}" in banner
     assert re.search(r"secrets URL\s+http://127\.0\.0\.1:\d+/secrets/", banner)
     assert "control API  off" in banner
     assert "service app" not in banner
+
+
+def test_api_token_is_random_unless_given(spawn: Callable[..., Sandbox]) -> None:
+    """No documented token: another local user cannot guess what a sandbox accepts."""
+    first, second = spawn(), spawn()
+    tokens = {first.api_token(), second.api_token()}
+    assert len(tokens) == 2
+    chosen = spawn("--token", "00chosen-by-me")
+    url, token = chosen.org_url(), chosen.api_token()
+    assert token == "00chosen-by-me"
+    me = httpx.get(f"{url}/api/v1/users/me", headers={"Authorization": f"SSWS {token}"})
+    assert me.status_code == 200
 
 
 def test_control_api_is_off_unless_asked(spawn: Callable[..., Sandbox]) -> None:
     running = spawn()
     url = running.org_url()
     assert httpx.get(f"{url}/__sandbox/calls", timeout=HANG).status_code == 404
+
+
+def test_control_token_is_printed_only_on_request(spawn: Callable[..., Sandbox]) -> None:
+    hidden = spawn("--control")
+    line = hidden.wait_for(r"control API\s+http").string
+    assert "--show-control-token prints it" in line and "Bearer " not in line
+    url = line.split()[2].removesuffix("/__sandbox/")
+    assert httpx.get(f"{url}/__sandbox/calls", timeout=HANG).status_code == 401
+    shown = spawn("--control", "--show-control-token")
+    line = shown.wait_for(r"control API\s+http").string
+    match = re.search(r"Authorization: Bearer (\S+?)\)", line)
+    assert match is not None, line
+    url = line.split()[2].removesuffix("/__sandbox/")
+    auth = {"Authorization": f"Bearer {match.group(1)}"}
+    assert httpx.get(f"{url}/__sandbox/calls", headers=auth, timeout=HANG).status_code == 200
 
 
 def _key_files(tmp_path: Path, alg: str) -> tuple[Path, Path, str]:
@@ -209,6 +252,7 @@ def test_service_app_scopes_are_granted_as_given(
         (["--fault", "POST /api/v1/apps=explode"], "unknown kind 'explode'"),
         (["--fault", "no-equals-sign"], "expected ROUTE=WHAT"),
         (["--groups", "-1"], "--groups must be 0 or more"),
+        (["--show-control-token"], "the control API is off"),
         (["--service-app-key", "/nonexistent/public.pem"], "cannot read it"),
         (["--service-app-key", "PRIVATE"], "holds a private key"),
         (["--service-app-key", "NOTAKEY"], "is not an RSA (2048 bits or more) or EC P-256"),

@@ -164,30 +164,35 @@ def test_fault_spec_grammar() -> None:
 
 
 def test_control_api_from_another_process(sandbox: RunningSandbox) -> None:
-    control = f"{sandbox.base_url}/__sandbox"
-    added = httpx.post(f"{control}/faults", json={"route": "POST /api/v1/apps", "status": 503})
+    base = f"{sandbox.base_url}/__sandbox"
+    with httpx.Client(base_url=base, headers=sandbox.control_headers()) as control:
+        _drive_the_control_api(sandbox, control)
+
+
+def _drive_the_control_api(sandbox: RunningSandbox, control: httpx.Client) -> None:
+    added = control.post("/faults", json={"route": "POST /api/v1/apps", "status": 503})
     assert added.status_code == 201 and added.json()["status"] == 503
     headers = {"Authorization": f"SSWS {sandbox.token}"}
     resp = httpx.post(f"{sandbox.base_url}/api/v1/apps", json=UPFLOW_APP, headers=headers)
     assert resp.status_code == 503
-    assert [f["route"] for f in httpx.get(f"{control}/faults").json()] == ["POST /api/v1/apps"]
-    calls = httpx.get(f"{control}/calls").json()
+    assert [f["route"] for f in control.get("/faults").json()] == ["POST /api/v1/apps"]
+    calls = control.get("/calls").json()
     assert calls == [
         {"method": "POST", "route": "/api/v1/apps", "path": "/api/v1/apps", "query": "",
          "mutating": False, "status": 503}
     ]  # fmt: skip
-    assert httpx.delete(f"{control}/faults").status_code == 204
-    assert httpx.post(f"{control}/admin-roles", json={"roles": ["ORG_ADMIN"]}).status_code == 200
+    assert control.delete("/faults").status_code == 204
+    assert control.post("/admin-roles", json={"roles": ["ORG_ADMIN"]}).status_code == 200
     denied = httpx.post(f"{sandbox.base_url}/api/v1/apps", json=UPFLOW_APP, headers=headers)
     assert denied.status_code == 403
-    assert httpx.post(f"{control}/reset").status_code == 204
+    assert control.post("/reset").status_code == 204
     ok = httpx.post(f"{sandbox.base_url}/api/v1/apps", json=UPFLOW_APP, headers=headers)
     assert ok.status_code == 200
-    state = httpx.get(f"{control}/state").json()
+    state = control.get("/state").json()
     assert [a["label"] for a in state["apps"] if a["name"] == "oidc_client"] == ["Upflow SSO"]
     assert ok.json()["credentials"]["oauthClient"]["client_secret"] not in str(state)
-    assert httpx.post(f"{control}/faults", json={"route": "*", "bogus": 1}).status_code == 400
-    assert httpx.post(f"{control}/max-apps", json={"max": -1}).status_code == 400
+    assert control.post("/faults", json={"route": "*", "bogus": 1}).status_code == 400
+    assert control.post("/max-apps", json={"max": -1}).status_code == 400
 
 
 def test_control_api_is_absent_without_control() -> None:

@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 import pytest
 
-from okta_wizard.sandbox.server import SANDBOX_TOKEN, RunningSandbox, start_sandbox
+from okta_wizard.sandbox.server import RunningSandbox, start_sandbox
 from tests.sandbox.conftest import UPFLOW_APP, create_app
 
 ID_RE = {
@@ -41,9 +41,9 @@ def test_token_is_accepted_with_and_without_space(sandbox: RunningSandbox) -> No
         assert ID_RE["user"].match(resp.json()["id"])
 
 
-@pytest.mark.parametrize("header", [None, "SSWS wrong", "Bearer " + SANDBOX_TOKEN, "SSWS"])
+@pytest.mark.parametrize("header", [None, "SSWS wrong", "Bearer {token}", "SSWS"])
 def test_bad_token_is_401_e0000011(sandbox: RunningSandbox, header: str | None) -> None:
-    headers = {"Authorization": header} if header else {}
+    headers = {"Authorization": header.format(token=sandbox.token)} if header else {}
     resp = httpx.get(f"{sandbox.base_url}/api/v1/users/me", headers=headers)
     assert resp.status_code == 401
     body = resp.json()
@@ -51,12 +51,13 @@ def test_bad_token_is_401_e0000011(sandbox: RunningSandbox, header: str | None) 
     assert body["errorId"].startswith("oae") and body["errorLink"] == "E0000011"
 
 
-def test_custom_token(tmp_path: object) -> None:
+def test_custom_token(sandbox: RunningSandbox) -> None:
     with start_sandbox(token="00custom") as sb:
         ok = httpx.get(f"{sb.base_url}/api/v1/org", headers={"Authorization": "SSWS 00custom"})
-        demo_auth = {"Authorization": "SSWS " + SANDBOX_TOKEN}
-        demo = httpx.get(f"{sb.base_url}/api/v1/org", headers=demo_auth)
-    assert ok.status_code == 200 and demo.status_code == 401
+        other_auth = {"Authorization": "SSWS " + sandbox.token}  # another sandbox's token
+        other = httpx.get(f"{sb.base_url}/api/v1/org", headers=other_auth)
+    assert ok.status_code == 200 and other.status_code == 401
+    assert sandbox.token != sb.token and sandbox.token.startswith("00")
 
 
 def test_non_loopback_host_is_refused() -> None:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from okta_wizard.sandbox.server import SANDBOX_TOKEN
 from tests.leakscan import find_leaks
 
 pytestmark = [
@@ -80,7 +79,15 @@ def terminal(tmp_path: Path, secret_service: None) -> Iterator[Terminal]:
 def test_demo_walks_six_steps_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
     first = terminal.wait_for("Step 1 of 6")
     assert "SANDBOX" in first and "keyring:" in first
-    assert SANDBOX_TOKEN not in first
+    # The demo's token (random for the run) is shown in the help screen alone.
+    help_started = len(terminal.captured)
+    terminal.keys("F1")
+    token = re.search(r"API token\s+(00\S+)", terminal.wait_for("Sandbox (this demo run)"))
+    assert token is not None
+    terminal.keys("Escape")
+    help_window = range(help_started, len(terminal.captured))
+    sandbox_token = token.group(1)
+    assert sandbox_token not in first
     terminal.keys("Enter")  # org URL (prefilled) -> token field
     terminal.keys("Enter")  # token (prefilled, masked) -> check the connection
     terminal.wait_for("Connected: all checks passed")
@@ -113,17 +120,18 @@ def test_demo_walks_six_steps_in_a_real_terminal(terminal: Terminal, tmp_path: P
     shown = terminal.wait_for("⚠", within=10)  # the link-preview warning, scrolled into view
     assert secret.group(1) not in shown and "/secrets/?" not in shown
     terminal.keys("C-q")
-    terminal.wait_for("Quit now?")
+    terminal.wait_for("Quit the demo?")
     terminal.keys("y")
     terminal.wait_for("sandbox stopped", within=15)
     after = terminal.screen(history=True)
     # Textual ran on the alternate screen: nothing of the session stays in the scrollback.
-    assert secret.group(1) not in after and SANDBOX_TOKEN not in after
+    assert secret.group(1) not in after and sandbox_token not in after
     assert "Step 5 of 6" not in after
     # Leak scan: every capture except the few taken while the secret was revealed on purpose
     # (r ... h), and every file the run wrote (saved progress, the receipt).
-    panes = [p for i, p in enumerate(terminal.captured) if i not in reveal_window]
+    shown_on_purpose = [*reveal_window, *help_window]
+    panes = [p for i, p in enumerate(terminal.captured) if i not in shown_on_purpose]
     assert any("Client secret: ••" in p for p in panes), "the scan covers the masked screens"
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert written, "the run saved progress and a receipt"
-    assert find_leaks([secret.group(1), SANDBOX_TOKEN], texts=panes, paths=[tmp_path]) == []
+    assert find_leaks([secret.group(1), sandbox_token], texts=panes, paths=[tmp_path]) == []

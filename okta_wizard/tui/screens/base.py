@@ -13,15 +13,25 @@ from textual.worker import Worker, WorkerState
 
 from okta_wizard.errors import WizardError
 from okta_wizard.setup.engine import STEP_TITLES, Check
+from okta_wizard.tui.demo import DemoInfo, demo_remedy
 
 if TYPE_CHECKING:
     from okta_wizard.tui.app import WizardApp
     from okta_wizard.tui.state import WizardState
 
 
-def describe_error(exc: BaseException) -> tuple[str, str]:
+def describe_error(exc: BaseException, demo: DemoInfo | None = None) -> tuple[str, str]:
     """(what happened, what to do). Unexpected errors show their type only: their text could
-    carry anything, and a traceback is never what an administrator needs."""
+    carry anything, and a traceback is never what an administrator needs. In the demo the
+    remedy speaks of the demo's sandbox, not of an Admin Console it does not have."""
+    remedy = demo_remedy(exc, demo) if demo is not None else None
+    if remedy is not None:
+        what = (
+            exc.message
+            if isinstance(exc, WizardError)
+            else f"Unexpected error ({type(exc).__name__})."
+        )
+        return what, remedy
     if isinstance(exc, WizardError):
         return exc.message, exc.remedy or "Fix the problem above, then try again."
     return (
@@ -87,7 +97,7 @@ class StepPane(VerticalScroll):
         line.set_class(bool(text), "busy")
 
     def show_error(self, exc: BaseException) -> None:
-        what, todo = describe_error(exc)
+        what, todo = describe_error(exc, self.wizard.config.demo)
         box = self.query_one(".error-box", Static)
         box.update(f"[b]✘ {escape(what)}[/b]\n→ {escape(todo)}")
         box.add_class("shown")

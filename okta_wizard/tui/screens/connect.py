@@ -14,6 +14,7 @@ from okta_wizard.okta.credentials import ApiToken, Credential
 from okta_wizard.okta.models import Actor
 from okta_wizard.orgurl import parse_org_url
 from okta_wizard.setup.engine import SetupOptions
+from okta_wizard.tui.demo import empty_token_remedy
 from okta_wizard.tui.screens.base import StepPane, check_line
 from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.service_app_fields import ServiceAppFields
@@ -44,8 +45,12 @@ class ConnectPane(StepPane):
             yield RadioButton("API token", value=True, id="auth-token")
             yield RadioButton("OAuth 2.0 service app (private key)", id="auth-service-app")
         with Vertical(id="token-fields"):
-            yield Label("API token (masked; never saved to a file)")
-            yield SecretInput(placeholder="SSWS token from Security > API > Tokens", id="token")
+            if self.wizard.config.demo is not None:
+                yield Label("API token (the demo's own, filled in and masked; F1 shows it)")
+                yield SecretInput(placeholder="the demo's token: press F1 to see it", id="token")
+            else:
+                yield Label("API token (masked; never saved to a file)")
+                yield SecretInput(placeholder="SSWS token from Security > API > Tokens", id="token")
         yield ServiceAppFields(id="service-app-fields")
         with Horizontal(classes="buttons"):
             yield Button("Check connection", id="connect-check", variant="primary")
@@ -131,9 +136,7 @@ class ConnectPane(StepPane):
         token = self.query_one("#token", SecretInput).secret
         if not token:
             raise UsageError(
-                "The API token is empty.",
-                remedy="Create one in the Admin Console (Security > API > Tokens) and paste it, "
-                "or sign in with an OAuth 2.0 service app instead.",
+                "The API token is empty.", remedy=empty_token_remedy(self.wizard.config.demo)
             )
         return ApiToken(token)
 

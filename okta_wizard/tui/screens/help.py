@@ -1,4 +1,5 @@
-"""The keys, in one modal. Opened with F1 (or ? outside text fields)."""
+"""The keys, in one modal. Opened with F1 (or ? outside text fields). In the demo it also shows
+the sandbox org's address and the API token made for the run (nowhere else on screen)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from okta_wizard.clipboard import CLEAR_AFTER_SECONDS, clear_note
+from okta_wizard.tui.demo import quit_key_help, sandbox_help
 
 KEYS = (
     ("F1 / ?", "this help"),
@@ -18,7 +20,7 @@ KEYS = (
     ("r", "on a secret: reveal it for a few seconds"),
     ("c", "on a secret: copy it ({clear_note})"),
     ("h", "on a secret: hide it now"),
-    ("ctrl+q", "quit (progress is saved; run okta-wizard again to resume)"),
+    ("ctrl+q", ""),  # what quitting keeps: quit_key_help()
     ("escape", "close this help or a dialog"),
 )
 
@@ -27,11 +29,19 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [("escape", "dismiss", "Close"), ("f1", "dismiss", "Close"), ("q", "dismiss")]
 
     def compose(self) -> ComposeResult:
+        from okta_wizard.tui.app import WizardApp
+
+        wizard = self.app if isinstance(self.app, WizardApp) else None
+        demo = wizard.config.demo if wizard else None
         # The wizard's configured clear delay; another app showing this help gets the default.
-        delay = getattr(getattr(self.app, "config", None), "clear_after", CLEAR_AFTER_SECONDS)
+        note = clear_note(wizard.config.clear_after if wizard else CLEAR_AFTER_SECONDS)
         width = max(len(k) for k, _ in KEYS) + 2
-        lines = [f"{k:<{width}}{what.format(clear_note=clear_note(delay))}" for k, what in KEYS]
+        keys = [(k, what.format(clear_note=note) or quit_key_help(demo)) for k, what in KEYS]
+        lines = [f"{k:<{width}}{what}" for k, what in keys]
         with VerticalScroll(id="help-box"):
+            if demo is not None:
+                yield Static("Sandbox (this demo run)", classes="step-title")
+                yield Static(sandbox_help(demo), markup=False, id="help-sandbox")
             yield Static("Keys", classes="step-title")
             yield Static("\n".join(lines), markup=False, id="help-keys")
             yield Static(
