@@ -1,10 +1,16 @@
-"""One exception family for everything that can go wrong talking to Okta."""
+"""One exception family for everything that can go wrong talking to Okta.
+
+Okta's own words (errorSummary, errorCauses, error_description, the request id) are quoted in
+these messages, so an OktaError's text is made safe to show when it is built: control, escape
+and reordering characters become visible escapes (`textsafe.visible`), whoever composed it.
+"""
 
 from __future__ import annotations
 
 from enum import Enum
 
 from okta_wizard.errors import ExitCode, WizardError
+from okta_wizard.textsafe import visible
 
 
 class ErrorKind(Enum):
@@ -41,11 +47,11 @@ class OktaError(WizardError):
         error_code: str | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(message, remedy=remedy, exit_code=_EXIT[kind])
+        super().__init__(visible(message), remedy=visible(remedy), exit_code=_EXIT[kind])
         self.kind = kind
         self.status = status
-        self.error_code = error_code
-        self.request_id = request_id
+        self.error_code = visible(error_code) if error_code is not None else None
+        self.request_id = visible(request_id) if request_id is not None else None
 
     def __repr__(self) -> str:
         return (
@@ -77,7 +83,7 @@ def _causes(body: object) -> list[str]:
     causes = body.get("errorCauses")
     if not isinstance(causes, list):
         return []
-    return [str(c.get("errorSummary", "")) for c in causes if isinstance(c, dict)]
+    return [visible(str(c.get("errorSummary", ""))) for c in causes if isinstance(c, dict)]
 
 
 def _summary(body: object) -> str:
@@ -85,7 +91,7 @@ def _summary(body: object) -> str:
         for key in ("errorSummary", "error_description", "error"):
             value = body.get(key)
             if isinstance(value, str) and value:
-                return value
+                return visible(value)
     return ""
 
 
@@ -104,7 +110,8 @@ def error_for_response(
     `body` is the parsed JSON (or text); only Okta's own summaries are quoted, never a request.
     """
     code = body.get("errorCode") if isinstance(body, dict) else None
-    code = code if isinstance(code, str) else None
+    code = visible(code) if isinstance(code, str) else None
+    request_id = visible(request_id) if request_id is not None else None
     summary = _summary(body)
     causes = _causes(body)
     detail = "; ".join(x for x in [summary, *causes] if x) or f"HTTP {status}"

@@ -39,6 +39,7 @@ from okta_wizard.okta.retry import RawResponse, backoff_delay
 from okta_wizard.okta.transport import Transport
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
+from okta_wizard.textsafe import visible
 
 APPS_READ = "the okta.apps.read scope or an admin role that can view apps (Super Admin, App Admin)"
 APPS_MANAGE = (
@@ -360,7 +361,10 @@ class Gateway:
         return parse.groups_from_json(response.json())
 
     async def find_group_by_name(self, name: str) -> Group | None:
-        exact = [g for g in await self.search_groups(name, PAGE_SIZE) if g.name == name]
+        """The group named exactly `name`. Parsed names are in their visible form (parse.py),
+        so `name` is compared in that form too (for printable names both are the same)."""
+        wanted = visible(name)
+        exact = [g for g in await self.search_groups(name, PAGE_SIZE) if g.name == wanted]
         # Okta and built-in groups first: an app-imported group may share the name.
         exact.sort(key=lambda g: g.type == "APP_GROUP")
         return exact[0] if exact else None
