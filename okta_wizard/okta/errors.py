@@ -8,6 +8,7 @@ and reordering characters become visible escapes (`textsafe.visible`), whoever c
 from __future__ import annotations
 
 from enum import Enum
+from urllib.parse import urlsplit
 
 from okta_wizard.errors import ExitCode, WizardError
 from okta_wizard.textsafe import visible
@@ -21,6 +22,9 @@ class ErrorKind(Enum):
     RATE_LIMITED = "rate limited"
     UNAVAILABLE = "unavailable"
     CONFLICT = "conflict"
+    # An answer pointed somewhere other than the org (a next page, an endpoint): the request
+    # was not sent. Not a transient failure, so not UNAVAILABLE: running again would not help.
+    FOREIGN_URL = "foreign url"
 
 
 _EXIT = {
@@ -31,6 +35,7 @@ _EXIT = {
     ErrorKind.RATE_LIMITED: ExitCode.UNAVAILABLE,
     ErrorKind.UNAVAILABLE: ExitCode.UNAVAILABLE,
     ErrorKind.CONFLICT: ExitCode.UNEXPECTED,
+    ErrorKind.FOREIGN_URL: ExitCode.UNEXPECTED,
 }
 
 
@@ -213,4 +218,22 @@ def rate_limited(action: str, wait_s: float) -> OktaError:
         remedy=f"Wait {max(1, round(wait_s))} s, then run the same command again to resume.",
         status=429,
         error_code="E0000047",
+    )
+
+
+def foreign_url(source: str, what: str, url: str, origin: str) -> OktaError:
+    """`source` (an answer of Okta's) sent the wizard to another origin; nothing was sent
+    there. Exit 1, not 5: the same run would get the same answer, and the cause (a proxy that
+    rewrites answers, a wrong org URL, a hostile server) needs a person."""
+    try:
+        parts = urlsplit(url)
+        elsewhere = f"{parts.scheme}://{parts.netloc}" if parts.netloc else url[:80]
+    except ValueError:
+        elsewhere = url[:80]
+    return OktaError(
+        ErrorKind.FOREIGN_URL,
+        f"{source} pointed {what} to {elsewhere}, which is not the org ({origin}); "
+        "okta-wizard sends credentials only to the org, so nothing was sent there.",
+        remedy="Check that --org-url is the org's own address and that no proxy rewrites Okta's "
+        "answers; if both are right, report this.",
     )

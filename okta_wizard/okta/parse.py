@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from okta_wizard.okta.models import (
     Actor,
@@ -195,22 +195,81 @@ def org_info_from_json(data: object, url: str) -> OrgInfo:
     return OrgInfo(id=_text(item.get("id")), pipeline=_text(item.get("pipeline")), url=url)
 
 
-def discovery_from_json(data: object) -> Discovery | None:
+# The org authorization server's endpoints, by their discovery names: where the wizard sends
+# a client secret or an assertion. Used when discovery names another origin (below).
+ORG_AS_ENDPOINTS = {
+    "authorization_endpoint": "/oauth2/v1/authorize",
+    "token_endpoint": "/oauth2/v1/token",
+    "introspection_endpoint": "/oauth2/v1/introspect",
+    "jwks_uri": "/oauth2/v1/keys",
+    "end_session_endpoint": "/oauth2/v1/logout",
+}
+
+
+def discovery_from_json(data: object, origin: str) -> Discovery | None:
+    """The discovery document, with every endpoint on the org's own `origin`.
+
+    A secret goes only where the admin pointed the wizard. An endpoint on another origin (a
+    custom domain in `CUSTOM_URL` issuer mode, a proxy, a hostile answer) is replaced by the
+    same endpoint on `origin` (the org authorization server answers on the org's Okta domain
+    as on its custom domain).
+    The issuer is kept as Okta gives it (in its visible form): it is handed to Upflow, never
+    requested.
+    """
     doc = _dict(data)
     issuer = _text(doc.get("issuer"))
     if not issuer:
         return None
+    endpoints = {
+        name: endpoint_on_origin(_str(doc.get(name)), origin, path)
+        for name, path in ORG_AS_ENDPOINTS.items()
+    }
     return Discovery(
         issuer=issuer,
-        authorization_endpoint=_str(doc.get("authorization_endpoint")),
-        token_endpoint=_str(doc.get("token_endpoint")),
-        introspection_endpoint=_str(doc.get("introspection_endpoint")),
-        jwks_uri=_str(doc.get("jwks_uri")),
-        end_session_endpoint=_str(doc.get("end_session_endpoint")),
+        authorization_endpoint=endpoints["authorization_endpoint"],
+        token_endpoint=endpoints["token_endpoint"],
+        introspection_endpoint=endpoints["introspection_endpoint"],
+        jwks_uri=endpoints["jwks_uri"],
+        end_session_endpoint=endpoints["end_session_endpoint"],
         token_endpoint_auth_methods_supported=_texts(
             doc.get("token_endpoint_auth_methods_supported")
         ),
     )
+
+
+def endpoint_on_origin(url: str, origin: str, default_path: str) -> str:
+    """`url` when it is an absolute URL on `origin`; else `origin` + `default_path`."""
+    path = path_on_origin(url, origin) if "://" in url else None
+    return origin + (path if path else default_path)
+
+
+def _origin_key(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) with the default port filled in; None when not an http(s) URL."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
+
+
+def same_origin(url: str, origin: str) -> bool:
+    """Does the absolute `url` point at `origin` (scheme, host and port all equal)?"""
+    key = _origin_key(url)
+    return key is not None and key == _origin_key(origin)
+
+
+def path_on_origin(url: str, origin: str) -> str | None:
+    """The path and query of `url` (a URL reference, resolved against the root of `origin`)
+    when it stays on `origin`; None when it leads anywhere else. Userinfo is refused too."""
+    absolute = urljoin(origin + "/", url.strip())
+    if not same_origin(absolute, origin) or urlsplit(absolute).username is not None:
+        return None
+    parts = urlsplit(absolute)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def oidc_app_body(settings: OidcAppSettings, *, client_id: str | None = None) -> dict[str, Any]:
@@ -246,16 +305,14 @@ def oidc_app_body(settings: OidcAppSettings, *, client_id: str | None = None) ->
 _LINK = re.compile(r"<([^>]*)>\s*;\s*rel\s*=\s*\"?([^\";,]+)\"?")
 
 
-def next_page_path(link_headers: list[str]) -> str | None:
-    """The `rel="next"` link as a path+query on our own org, or None on the last page.
+def next_page_link(link_headers: list[str]) -> str | None:
+    """The target of the `rel="next"` link as Okta wrote it, or None on the last page.
 
-    Okta sends one `Link` header per relation; some proxies join them with commas. A link to
-    another host is never followed with our token: only its path and query are kept.
+    Okta sends one `Link` header per relation; some proxies join them with commas. The caller
+    checks that the target is on the org (`path_on_origin`) before following it.
     """
     for header in link_headers:
         for url, rel in _LINK.findall(header):
-            if rel.strip() != "next":
-                continue
-            parts = urlsplit(str(url))
-            return str(parts.path) + (f"?{parts.query}" if parts.query else "")
+            if rel.strip() == "next":
+                return str(url)
     return None

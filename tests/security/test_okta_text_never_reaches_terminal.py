@@ -153,7 +153,7 @@ def test_every_shown_field_of_an_okta_object_is_made_visible() -> None:
         {"id": "00u1hostile000000001", "profile": {
             "login": OSC52, "email": HYPERLINK, "firstName": CLEAR_SCREEN, "lastName": C1_OSC}}
     )  # fmt: skip
-    disco = parse.discovery_from_json({"issuer": f"https://acme.okta.com{OSC52}"})
+    disco = parse.discovery_from_json({"issuer": f"https://acme.okta.com{OSC52}"}, "https://a.b")
     roles = parse.role_types_from_json([{"type": f"SUPER_ADMIN{C1_CSI}"}])
     assert app is not None and group is not None and disco is not None
     shown = [repr(app), repr(group), repr(actor), repr(disco), repr(roles)]
