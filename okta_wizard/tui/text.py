@@ -11,8 +11,8 @@ grammar (`[$x]`, `[B]`), so it is not used. One rule for every screen and widget
 - `plain(text)`: text with no styling at all;
 - toasts are sent with `markup=False`.
 
-Control characters are not this module's concern: text from Okta, saved files and servers is
-already in its visible form (`okta_wizard.textsafe`) when it reaches the TUI.
+Control characters are not this module's concern: outside text is made visible where it
+enters the program (`okta_wizard.textsafe`), before the TUI gets it.
 """
 
 from __future__ import annotations
