@@ -26,6 +26,7 @@ from okta_wizard.errors import HandoffError, UsageError
 from okta_wizard.handoff.base58 import b58decode, b58encode
 from okta_wizard.orgurl import is_loopback_host
 from okta_wizard.secret import Secret
+from okta_wizard.textsafe import visible
 
 if TYPE_CHECKING:
     import httpx
@@ -306,9 +307,10 @@ def _origin(url: str) -> str:
 
 
 def _server_message(data: Mapping[str, Any]) -> str:
-    """The server's error text, bounded and printable (it comes from a remote party)."""
+    """The server's error text, bounded and made safe to show (it comes from a remote party):
+    control and escape characters appear as visible escapes, never reach the terminal."""
     text = str(data.get("message") or "no message")
-    return "".join(ch for ch in text if ch.isprintable())[:200]
+    return visible(text[:200])
 
 
 async def _json_call(
@@ -342,11 +344,12 @@ async def _json_call(
         ) from None
     if response.is_redirect:
         target = response.headers.get("location", "")
-        same = _origin(str(response.url.join(target))) == _origin(url)
+        final = str(response.url.join(target))
+        same = _origin(final) == _origin(url)
         raise HandoffError(
             f"{where} answered with a redirect instead of PrivateBin's JSON API.",
             remedy=(
-                f"Use the final address as --secrets-url ({response.url.join(target)})."
+                f"Use the final address as --secrets-url ({visible(final)})."
                 if same
                 else "okta-wizard does not follow a redirect to another host; check --secrets-url."
             ),
@@ -361,7 +364,7 @@ async def _json_call(
     except ValueError:
         data = None
     if not isinstance(data, dict) or data.get("status") not in (0, 1):
-        kind = response.headers.get("content-type", "unknown content").split(";")[0]
+        kind = visible(response.headers.get("content-type", "unknown content").split(";")[0][:80])
         raise HandoffError(
             f"{where} answered with {kind}, not PrivateBin's JSON API.", remedy=_SERVER_REMEDY
         )

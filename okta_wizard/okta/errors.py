@@ -1,10 +1,17 @@
-"""One exception family for everything that can go wrong talking to Okta."""
+"""One exception family for everything that can go wrong talking to Okta.
+
+Okta's own words (errorSummary, errorCauses, error_description, the request id) are quoted in
+these messages, so an OktaError's text is made safe to show when it is built: control, escape
+and reordering characters become visible escapes (`textsafe.visible`), whoever composed it.
+"""
 
 from __future__ import annotations
 
 from enum import Enum
+from urllib.parse import urlsplit
 
 from okta_wizard.errors import ExitCode, WizardError
+from okta_wizard.textsafe import visible
 
 
 class ErrorKind(Enum):
@@ -15,6 +22,9 @@ class ErrorKind(Enum):
     RATE_LIMITED = "rate limited"
     UNAVAILABLE = "unavailable"
     CONFLICT = "conflict"
+    # An answer pointed somewhere other than the org (a next page, an endpoint): the request
+    # was not sent. Not a transient failure, so not UNAVAILABLE: running again would not help.
+    FOREIGN_URL = "foreign url"
 
 
 _EXIT = {
@@ -25,6 +35,7 @@ _EXIT = {
     ErrorKind.RATE_LIMITED: ExitCode.UNAVAILABLE,
     ErrorKind.UNAVAILABLE: ExitCode.UNAVAILABLE,
     ErrorKind.CONFLICT: ExitCode.UNEXPECTED,
+    ErrorKind.FOREIGN_URL: ExitCode.UNEXPECTED,
 }
 
 
@@ -41,11 +52,11 @@ class OktaError(WizardError):
         error_code: str | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(message, remedy=remedy, exit_code=_EXIT[kind])
+        super().__init__(visible(message), remedy=visible(remedy), exit_code=_EXIT[kind])
         self.kind = kind
         self.status = status
-        self.error_code = error_code
-        self.request_id = request_id
+        self.error_code = visible(error_code) if error_code is not None else None
+        self.request_id = visible(request_id) if request_id is not None else None
 
     def __repr__(self) -> str:
         return (
@@ -77,7 +88,7 @@ def _causes(body: object) -> list[str]:
     causes = body.get("errorCauses")
     if not isinstance(causes, list):
         return []
-    return [str(c.get("errorSummary", "")) for c in causes if isinstance(c, dict)]
+    return [visible(str(c.get("errorSummary", ""))) for c in causes if isinstance(c, dict)]
 
 
 def _summary(body: object) -> str:
@@ -85,7 +96,7 @@ def _summary(body: object) -> str:
         for key in ("errorSummary", "error_description", "error"):
             value = body.get(key)
             if isinstance(value, str) and value:
-                return value
+                return visible(value)
     return ""
 
 
@@ -104,7 +115,8 @@ def error_for_response(
     `body` is the parsed JSON (or text); only Okta's own summaries are quoted, never a request.
     """
     code = body.get("errorCode") if isinstance(body, dict) else None
-    code = code if isinstance(code, str) else None
+    code = visible(code) if isinstance(code, str) else None
+    request_id = visible(request_id) if request_id is not None else None
     summary = _summary(body)
     causes = _causes(body)
     detail = "; ".join(x for x in [summary, *causes] if x) or f"HTTP {status}"
@@ -206,4 +218,22 @@ def rate_limited(action: str, wait_s: float) -> OktaError:
         remedy=f"Wait {max(1, round(wait_s))} s, then run the same command again to resume.",
         status=429,
         error_code="E0000047",
+    )
+
+
+def foreign_url(source: str, what: str, url: str, origin: str) -> OktaError:
+    """`source` (an answer of Okta's) sent the wizard to another origin; nothing was sent
+    there. Exit 1, not 5: the same run would get the same answer, and the cause (a proxy that
+    rewrites answers, a wrong org URL, a hostile server) needs a person."""
+    try:
+        parts = urlsplit(url)
+        elsewhere = f"{parts.scheme}://{parts.netloc}" if parts.netloc else url[:80]
+    except ValueError:
+        elsewhere = url[:80]
+    return OktaError(
+        ErrorKind.FOREIGN_URL,
+        f"{source} pointed {what} to {elsewhere}, which is not the org ({origin}); "
+        "okta-wizard sends credentials only to the org, so nothing was sent there.",
+        remedy="Check that --org-url is the org's own address and that no proxy rewrites Okta's "
+        "answers; if both are right, report this.",
     )

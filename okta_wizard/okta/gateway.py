@@ -18,11 +18,11 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from types import TracebackType
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from okta_wizard.okta import parse
 from okta_wizard.okta.credentials import ApiToken, Credential
-from okta_wizard.okta.errors import ErrorKind, OktaError
+from okta_wizard.okta.errors import ErrorKind, OktaError, foreign_url
 from okta_wizard.okta.models import (
     ROLES_THAT_CREATE_OIDC_APPS,
     Actor,
@@ -39,6 +39,7 @@ from okta_wizard.okta.retry import RawResponse, backoff_delay
 from okta_wizard.okta.transport import Transport
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
+from okta_wizard.textsafe import visible
 
 APPS_READ = "the okta.apps.read scope or an admin role that can view apps (Super Admin, App Admin)"
 APPS_MANAGE = (
@@ -360,7 +361,10 @@ class Gateway:
         return parse.groups_from_json(response.json())
 
     async def find_group_by_name(self, name: str) -> Group | None:
-        exact = [g for g in await self.search_groups(name, PAGE_SIZE) if g.name == name]
+        """The group named exactly `name`. Parsed names are in their visible form (parse.py),
+        so `name` is compared in that form too (for printable names both are the same)."""
+        wanted = visible(name)
+        exact = [g for g in await self.search_groups(name, PAGE_SIZE) if g.name == wanted]
         # Okta and built-in groups first: an app-imported group may share the name.
         exact.sort(key=lambda g: g.type == "APP_GROUP")
         return exact[0] if exact else None
@@ -408,7 +412,11 @@ class Gateway:
             action="read the OpenID Connect discovery document",
             accept=frozenset({400, 404}),
         )
-        found = parse.discovery_from_json(response.json()) if response.status == 200 else None
+        found = (
+            parse.discovery_from_json(response.json(), self.org_url.origin)
+            if response.status == 200
+            else None
+        )
         if found is None:
             raise OktaError(
                 ErrorKind.NOT_FOUND,
@@ -425,8 +433,12 @@ class Gateway:
     ) -> bool:
         """Does Okta accept this client id and secret? Introspects a dummy token: 200
         (`active: false`) means the client authenticated; 401 `invalid_client` means it did not."""
-        url = discovery.introspection_endpoint or f"{discovery.issuer}/oauth2/v1/introspect"
-        self._refuse_foreign_endpoint(url)
+        # The secret goes to the org's own origin only, whatever the Discovery names.
+        url = parse.endpoint_on_origin(
+            discovery.introspection_endpoint,
+            self.org_url.origin,
+            parse.ORG_AS_ENDPOINTS["introspection_endpoint"],
+        )
         form = {"token": "okta-wizard-check", "token_type_hint": "access_token"}
         auth: tuple[str, str] | None = None
         if auth_method == "client_secret_post":
@@ -455,18 +467,6 @@ class Gateway:
             status=response.status,
         )
 
-    def _refuse_foreign_endpoint(self, url: str) -> None:
-        """The secret goes only to our org, or over https (a custom domain of the org)."""
-        parts = urlsplit(url)
-        same_origin = f"{parts.scheme}://{parts.netloc}" == self.org_url.origin
-        if not (same_origin or parts.scheme == "https"):
-            raise OktaError(
-                ErrorKind.INVALID_INPUT,
-                f"The introspection endpoint {parts.scheme}://{parts.netloc} is neither the org "
-                "nor https; the secret was not sent.",
-                remedy="Check the org URL; report this if it is right.",
-            )
-
     # -- helpers
     async def _list_all(
         self,
@@ -487,9 +487,15 @@ class Gateway:
             page = response.json()
             if isinstance(page, list):
                 items.extend(page)
-            next_path = parse.next_page_path(response.header_all("link"))
-            if next_path is None:
+            next_link = parse.next_page_link(response.header_all("link"))
+            if next_link is None:
                 break
+            next_path = parse.path_on_origin(next_link, self.org_url.origin)
+            if next_path is None:
+                # Never followed: the API token would go with the request.
+                raise foreign_url(
+                    f"Okta's answer (to {action})", "the next page", next_link, self.org_url.origin
+                )
             response = await self._http.management(
                 "GET", route, path=next_path, action=action, needs=needs
             )

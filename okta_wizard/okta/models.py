@@ -1,6 +1,8 @@
 """Typed, SDK-free views of the Okta objects the wizard uses.
 
 The gateway builds these from Okta's JSON; nothing outside `okta/` sees SDK models or raw JSON.
+Every text field holds the visible form of Okta's text (parse.py, `textsafe.visible`): safe to
+print, draw or put in `--json` as is. Ids match Okta's id pattern. Secret values are raw.
 """
 
 from __future__ import annotations

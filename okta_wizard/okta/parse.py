@@ -3,13 +3,20 @@
 Our own tolerant parsing instead of the SDK's pydantic models: an app with fields the SDK does
 not know (issue okta/okta-sdk-python#574) must not poison a whole list. Anything we cannot read
 becomes an empty value or is skipped, never an exception from deep inside a list.
+
+This is also where Okta's text enters the program, so it is made safe to show here, once:
+every string that can reach a screen (names, labels, descriptions, profile fields, redirect
+URIs, statuses) passes `textsafe.visible()`, so a group named with `ESC]52;...` reaches the
+terminal, the TUI and `--json` as the visible characters `\\x1b]52;...`. Ids, which the wizard
+puts in request paths, must match Okta's id pattern or the object is not read at all. Secret
+values are the one exception: they are data, kept byte for byte.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from okta_wizard.okta.models import (
     Actor,
@@ -21,8 +28,14 @@ from okta_wizard.okta.models import (
     OrgInfo,
 )
 from okta_wizard.secret import Secret
+from okta_wizard.textsafe import visible
 
 OIDC_APP_NAME = "oidc_client"
+# Okta's ids ("0oa1b2c3...", "00g...", "ocs...") are letters and digits; '-' and '_' are
+# allowed for ids of other shapes. Never '/', '.', '%' or '?': an id goes into a request path.
+_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+# A client id may be chosen at creation: URL-unreserved characters (RFC 3986), nothing else.
+_CLIENT_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
 
 
 def _dict(value: object) -> dict[str, Any]:
@@ -30,13 +43,24 @@ def _dict(value: object) -> dict[str, Any]:
 
 
 def _str(value: object) -> str:
+    """Raw: only for values that are never shown (secret values)."""
     return value if isinstance(value, str) else ""
 
 
-def _strs(value: object) -> tuple[str, ...]:
+def _text(value: object) -> str:
+    """A string from Okta, made safe to show (the display boundary)."""
+    return visible(value) if isinstance(value, str) else ""
+
+
+def _texts(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
-    return tuple(v for v in value if isinstance(v, str))
+    return tuple(visible(v) for v in value if isinstance(v, str))
+
+
+def _id(value: object, pattern: re.Pattern[str] = _ID) -> str:
+    """An id that matches `pattern`, else "" (the object is then treated as unreadable)."""
+    return value if isinstance(value, str) and pattern.fullmatch(value) else ""
 
 
 def _bool_or_none(value: object) -> bool | None:
@@ -46,27 +70,31 @@ def _bool_or_none(value: object) -> bool | None:
 def app_from_json(data: object) -> OidcApp | None:
     """One app of `GET /api/v1/apps[/{id}]` or `POST /api/v1/apps`; None if it has no id."""
     app = _dict(data)
-    app_id = _str(app.get("id"))
+    app_id = _id(app.get("id"))
     if not app_id:
         return None
     cred = _dict(_dict(app.get("credentials")).get("oauthClient"))
     oauth = _dict(_dict(app.get("settings")).get("oauthClient"))
+    given_client_id = cred.get("client_id")
+    client_id = _id(given_client_id, _CLIENT_ID) if given_client_id else app_id
+    if not client_id:
+        return None  # a client id we could not put in a keyring entry or a query
     return OidcApp(
         id=app_id,
-        client_id=_str(cred.get("client_id")) or app_id,
-        label=_str(app.get("label")),
-        name=_str(app.get("name")),
-        status=_str(app.get("status")),
-        sign_on_mode=_str(app.get("signOnMode")),
-        application_type=_str(oauth.get("application_type")),
-        redirect_uris=_strs(oauth.get("redirect_uris")),
-        post_logout_redirect_uris=_strs(oauth.get("post_logout_redirect_uris")),
-        grant_types=_strs(oauth.get("grant_types")),
-        response_types=_strs(oauth.get("response_types")),
-        token_endpoint_auth_method=_str(cred.get("token_endpoint_auth_method")),
+        client_id=client_id,
+        label=_text(app.get("label")),
+        name=_text(app.get("name")),
+        status=_text(app.get("status")),
+        sign_on_mode=_text(app.get("signOnMode")),
+        application_type=_text(oauth.get("application_type")),
+        redirect_uris=_texts(oauth.get("redirect_uris")),
+        post_logout_redirect_uris=_texts(oauth.get("post_logout_redirect_uris")),
+        grant_types=_texts(oauth.get("grant_types")),
+        response_types=_texts(oauth.get("response_types")),
+        token_endpoint_auth_method=_text(cred.get("token_endpoint_auth_method")),
         pkce_required=_bool_or_none(cred.get("pkce_required")),
-        created=_str(app.get("created")),
-        last_updated=_str(app.get("lastUpdated")),
+        created=_text(app.get("created")),
+        last_updated=_text(app.get("lastUpdated")),
     )
 
 
@@ -85,21 +113,24 @@ def apps_from_json(data: object) -> list[OidcApp]:
 
 
 def apps_labelled(apps: list[OidcApp], label: str) -> list[OidcApp]:
-    """`q=` is a prefix search on name or label: keep exact-label OIDC apps only."""
-    return [a for a in apps if a.label == label and a.name == OIDC_APP_NAME]
+    """`q=` is a prefix search on name or label: keep exact-label OIDC apps only. Parsed
+    labels are in their visible form, so the wanted label is compared in that form too (for a
+    printable label, the only kind the wizard accepts, both forms are the same text)."""
+    wanted = visible(label)
+    return [a for a in apps if a.label == wanted and a.name == OIDC_APP_NAME]
 
 
 def secret_from_json(data: object) -> ClientSecret | None:
     item = _dict(data)
-    secret_id = _str(item.get("id"))
+    secret_id = _id(item.get("id"))
     if not secret_id:
         return None
     value = _str(item.get("client_secret"))
     return ClientSecret(
         id=secret_id,
-        status=_str(item.get("status")),
+        status=_text(item.get("status")),
         value=Secret(value) if value else None,
-        created=_str(item.get("created")),
+        created=_text(item.get("created")),
     )
 
 
@@ -111,16 +142,16 @@ def secrets_from_json(data: object) -> list[ClientSecret]:
 
 def group_from_json(data: object) -> Group | None:
     item = _dict(data)
-    group_id = _str(item.get("id"))
+    group_id = _id(item.get("id"))
     if not group_id:
         return None
     profile = _dict(item.get("profile"))
     count = _dict(_dict(item.get("_embedded")).get("stats")).get("usersCount")
     return Group(
         id=group_id,
-        name=_str(profile.get("name")),
-        type=_str(item.get("type")),
-        description=_str(profile.get("description")),
+        name=_text(profile.get("name")),
+        type=_text(item.get("type")),
+        description=_text(profile.get("description")),
         # Only with `expand=stats`; a bool is not a count (JSON true would pass isinstance int).
         users_count=count if isinstance(count, int) and not isinstance(count, bool) else None,
     )
@@ -136,18 +167,18 @@ def assigned_group_ids_from_json(data: object) -> list[str]:
     """`GET /api/v1/apps/{id}/groups`: `[{id: "00g…", priority, profile, _links}]`."""
     if not isinstance(data, list):
         return []
-    return [gid for gid in (_str(_dict(item).get("id")) for item in data) if gid]
+    return [gid for gid in (_id(_dict(item).get("id")) for item in data) if gid]
 
 
 def user_actor_from_json(data: object) -> Actor:
     user = _dict(data)
     profile = _dict(user.get("profile"))
-    first, last = _str(profile.get("firstName")), _str(profile.get("lastName"))
+    first, last = _text(profile.get("firstName")), _text(profile.get("lastName"))
     return Actor(
-        id=_str(user.get("id")),
+        id=_id(user.get("id")),
         kind="user",
-        login=_str(profile.get("login")),
-        email=_str(profile.get("email")),
+        login=_text(profile.get("login")),
+        email=_text(profile.get("email")),
         display_name=" ".join(x for x in (first, last) if x),
     )
 
@@ -156,30 +187,89 @@ def role_types_from_json(data: object) -> tuple[str, ...]:
     """`GET /api/v1/users/{id}/roles` (or a client's roles): `[{type: "SUPER_ADMIN", …}]`."""
     if not isinstance(data, list):
         return ()
-    return tuple(t for t in (_str(_dict(r).get("type")) for r in data) if t)
+    return tuple(t for t in (_text(_dict(r).get("type")) for r in data) if t)
 
 
 def org_info_from_json(data: object, url: str) -> OrgInfo:
     item = _dict(data)
-    return OrgInfo(id=_str(item.get("id")), pipeline=_str(item.get("pipeline")), url=url)
+    return OrgInfo(id=_text(item.get("id")), pipeline=_text(item.get("pipeline")), url=url)
 
 
-def discovery_from_json(data: object) -> Discovery | None:
+# The org authorization server's endpoints, by their discovery names: where the wizard sends
+# a client secret or an assertion. Used when discovery names another origin (below).
+ORG_AS_ENDPOINTS = {
+    "authorization_endpoint": "/oauth2/v1/authorize",
+    "token_endpoint": "/oauth2/v1/token",
+    "introspection_endpoint": "/oauth2/v1/introspect",
+    "jwks_uri": "/oauth2/v1/keys",
+    "end_session_endpoint": "/oauth2/v1/logout",
+}
+
+
+def discovery_from_json(data: object, origin: str) -> Discovery | None:
+    """The discovery document, with every endpoint on the org's own `origin`.
+
+    A secret goes only where the admin pointed the wizard. An endpoint on another origin (a
+    custom domain in `CUSTOM_URL` issuer mode, a proxy, a hostile answer) is replaced by the
+    same endpoint on `origin` (the org authorization server answers on the org's Okta domain
+    as on its custom domain).
+    The issuer is kept as Okta gives it (in its visible form): it is handed to Upflow, never
+    requested.
+    """
     doc = _dict(data)
-    issuer = _str(doc.get("issuer"))
+    issuer = _text(doc.get("issuer"))
     if not issuer:
         return None
+    endpoints = {
+        name: endpoint_on_origin(_str(doc.get(name)), origin, path)
+        for name, path in ORG_AS_ENDPOINTS.items()
+    }
     return Discovery(
         issuer=issuer,
-        authorization_endpoint=_str(doc.get("authorization_endpoint")),
-        token_endpoint=_str(doc.get("token_endpoint")),
-        introspection_endpoint=_str(doc.get("introspection_endpoint")),
-        jwks_uri=_str(doc.get("jwks_uri")),
-        end_session_endpoint=_str(doc.get("end_session_endpoint")),
-        token_endpoint_auth_methods_supported=_strs(
+        authorization_endpoint=endpoints["authorization_endpoint"],
+        token_endpoint=endpoints["token_endpoint"],
+        introspection_endpoint=endpoints["introspection_endpoint"],
+        jwks_uri=endpoints["jwks_uri"],
+        end_session_endpoint=endpoints["end_session_endpoint"],
+        token_endpoint_auth_methods_supported=_texts(
             doc.get("token_endpoint_auth_methods_supported")
         ),
     )
+
+
+def endpoint_on_origin(url: str, origin: str, default_path: str) -> str:
+    """`url` when it is an absolute URL on `origin`; else `origin` + `default_path`."""
+    path = path_on_origin(url, origin) if "://" in url else None
+    return origin + (path if path else default_path)
+
+
+def _origin_key(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) with the default port filled in; None when not an http(s) URL."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
+
+
+def same_origin(url: str, origin: str) -> bool:
+    """Does the absolute `url` point at `origin` (scheme, host and port all equal)?"""
+    key = _origin_key(url)
+    return key is not None and key == _origin_key(origin)
+
+
+def path_on_origin(url: str, origin: str) -> str | None:
+    """The path and query of `url` (a URL reference, resolved against the root of `origin`)
+    when it stays on `origin`; None when it leads anywhere else. Userinfo is refused too."""
+    absolute = urljoin(origin + "/", url.strip())
+    if not same_origin(absolute, origin) or urlsplit(absolute).username is not None:
+        return None
+    parts = urlsplit(absolute)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def oidc_app_body(settings: OidcAppSettings, *, client_id: str | None = None) -> dict[str, Any]:
@@ -215,16 +305,14 @@ def oidc_app_body(settings: OidcAppSettings, *, client_id: str | None = None) ->
 _LINK = re.compile(r"<([^>]*)>\s*;\s*rel\s*=\s*\"?([^\";,]+)\"?")
 
 
-def next_page_path(link_headers: list[str]) -> str | None:
-    """The `rel="next"` link as a path+query on our own org, or None on the last page.
+def next_page_link(link_headers: list[str]) -> str | None:
+    """The target of the `rel="next"` link as Okta wrote it, or None on the last page.
 
-    Okta sends one `Link` header per relation; some proxies join them with commas. A link to
-    another host is never followed with our token: only its path and query are kept.
+    Okta sends one `Link` header per relation; some proxies join them with commas. The caller
+    checks that the target is on the org (`path_on_origin`) before following it.
     """
     for header in link_headers:
         for url, rel in _LINK.findall(header):
-            if rel.strip() != "next":
-                continue
-            parts = urlsplit(str(url))
-            return str(parts.path) + (f"?{parts.query}" if parts.query else "")
+            if rel.strip() == "next":
+                return str(url)
     return None

@@ -14,6 +14,10 @@ first `times` ones. Kinds:
 - `kill_pid=1234`: SIGKILL that process once the call has been applied (never pid 0, 1, a
   negative one or the sandbox's own; through the control API only a process of the caller's).
 - `odd_fields=True`: apps in the answer carry fields the SDK's models do not know.
+- `foreign_origin="http://127.0.0.1:9"`: the answer points elsewhere (loopback only): a list
+  carries a `Link: rel="next"` to that origin (even on its last page), the discovery document
+  names endpoints there. `foreign_link` sets the next link's exact target instead, such as
+  `@127.0.0.1:9/api/v1/apps` (a relative reference that a naive join turns into another host).
 
 `SECRETS_READ_BACK` names the calls that read an app's client secrets back (the list and one
 secret by id): a status fault there (403, 5xx) is an org where the secret cannot be read back,
@@ -29,6 +33,9 @@ import re
 import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from okta_wizard.orgurl import is_loopback_host
 
 Drop = Literal["before", "after"]
 SECRETS_READ_BACK = "GET /api/v1/apps/{id}/credentials/secrets*"
@@ -52,9 +59,12 @@ class Fault:
     reset_in: int = 1  # 429 only: seconds until x-rate-limit-reset
     error_code: str | None = None  # override the Okta errorCode / errorSummary
     error_summary: str | None = None
+    foreign_origin: str | None = None  # URLs in the answer point to this (loopback) origin
+    foreign_link: str | None = None  # the exact `rel="next"` target of a list answer
     id: int = field(default_factory=lambda: next(_ids))
     seen: int = 0  # matching calls so far
     fired: int = 0
+    fired_on: int = 0  # the call number (`seen`) it last fired on
 
     def __post_init__(self) -> None:
         if self.drop not in (None, "before", "after"):
@@ -65,8 +75,18 @@ class Fault:
             raise ValueError("kill_pid must be another process: a pid above 1, not the sandbox")
         if self.nth is not None and self.nth < 1:
             raise ValueError("nth counts calls from 1")
-        if not (self.status or self.latency or self.drop or self.kill_pid or self.odd_fields):
-            raise ValueError("a fault needs status, latency, drop, kill_pid or odd_fields")
+        if self.foreign_origin is not None:
+            _check_foreign_origin(self.foreign_origin)
+        if self.foreign_link is not None:
+            _check_foreign_link(self.foreign_link)
+        rewrites = self.foreign_origin or self.foreign_link
+        if not (
+            self.status or self.latency or self.drop or self.kill_pid or self.odd_fields or rewrites
+        ):
+            raise ValueError(
+                "a fault needs status, latency, drop, kill_pid, odd_fields, foreign_origin or "
+                "foreign_link"
+            )
 
     def matches(self, route_key: str) -> bool:
         return self.route == "*" or fnmatch.fnmatchcase(route_key, self.route)
@@ -80,7 +100,12 @@ class Fault:
         fires = self.seen >= start and (span is None or self.seen < start + span)
         if fires:
             self.fired += 1
+            self.fired_on = self.seen
         return fires
+
+    def fired_last(self) -> bool:
+        """Did it fire on its latest matching call (the one being answered)?"""
+        return self.fired > 0 and self.fired_on == self.seen
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -119,6 +144,35 @@ class FaultSet:
         """Count this call against every matching fault; return those that fire on it."""
         with self._lock:
             return [f for f in self._faults if f.matches(route_key) and f.count_call()]
+
+    def rewriting(self, route_key: str) -> Fault | None:
+        """The foreign_origin / foreign_link fault that fired on the call being answered."""
+        with self._lock:
+            for fault in self._faults:
+                if (
+                    (fault.foreign_origin or fault.foreign_link)
+                    and fault.matches(route_key)
+                    and fault.fired_last()
+                ):
+                    return fault
+        return None
+
+
+def _check_foreign_origin(origin: str) -> None:
+    """Only another loopback listener: the sandbox never points a client at a real host."""
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not is_loopback_host(parts.hostname or ""):
+        raise ValueError("foreign_origin must be an http(s) origin on a loopback host")
+    if parts.path not in ("", "/") or parts.query or parts.username:
+        raise ValueError("foreign_origin is an origin only (scheme, host, port)")
+
+
+def _check_foreign_link(link: str) -> None:
+    """A next-link target whose host, read either as a URL or naively glued to an origin
+    (`origin + link`, the mistake it tests for), is loopback or absent."""
+    glued = urlsplit(link if "://" in link else "http://sandbox" + link)
+    if glued.hostname not in ("sandbox", None) and not is_loopback_host(glued.hostname):
+        raise ValueError("foreign_link may only lead to a loopback host")
 
 
 # WHAT (a status, or a word with an optional ":argument"), then @N, then xTIMES.

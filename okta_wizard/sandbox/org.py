@@ -317,6 +317,8 @@ def build_org(groups: int = 0, seed: dict[str, Any] | None = None) -> SandboxOrg
         str(admin.get("lastName", "Admin")),
         roles,
     )
+    if "email" in admin:  # else the login, as Okta's default profile has it
+        user.email = str(admin["email"])
     org.admin_id = user.id
     org.add_group(
         "Everyone", "All users in your organization", type_="BUILT_IN", users_count=len(org.users)

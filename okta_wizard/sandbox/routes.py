@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from okta_wizard.sandbox import ids, shapes
+from okta_wizard.sandbox.faults import Fault
 from okta_wizard.sandbox.org import (
     Assignment,
     SandboxApp,
@@ -131,9 +132,22 @@ def _add_links(request: web.Request, resp: web.Response, next_after: str | None)
     base = f"{_base(request)}{request.path}"
     params = sorted((k, v) for k, v in request.query.items())
     resp.headers.add("Link", f'<{base}?{urlencode(params)}>; rel="self"'.replace("?>", ">"))
-    if next_after is not None:
+    foreign = _rewriting_fault(request)
+    if foreign is not None:  # fault: a next page on another origin, even after the last page
+        nxt = sorted([(k, v) for k, v in params if k != "after"] + [("after", "00foreign")])
+        target = foreign.foreign_link or f"{foreign.foreign_origin}{request.path}"
+        resp.headers.add("Link", f'<{target}?{urlencode(nxt)}>; rel="next"')
+    elif next_after is not None:
         nxt = sorted([(k, v) for k, v in params if k != "after"] + [("after", next_after)])
         resp.headers.add("Link", f'<{base}?{urlencode(nxt)}>; rel="next"')
+
+
+def _rewriting_fault(request: web.Request) -> Fault | None:
+    """A `foreign_origin` / `foreign_link` fault that fired on this call (sandbox/faults.py)."""
+    info = request.match_info
+    resource = info.route.resource if info.route is not None else None
+    route = resource.canonical if resource is not None else request.path
+    return _state(request).faults.rewriting(f"{request.method} {route}")
 
 
 def _odd(request: web.Request, body: dict[str, Any]) -> dict[str, Any]:
@@ -152,7 +166,10 @@ async def openid_configuration(request: web.Request) -> web.Response:
     if client_id is not None and client_id not in _org(request).apps:
         body = shapes.error_body("invalid_client", "Invalid value for 'client_id' parameter.")
         return json_response(body, 400)
-    return json_response(shapes.openid_configuration(_base(request)))
+    foreign = _rewriting_fault(request)
+    # Fault: issuer and endpoints on another origin (a custom domain, or a hostile answer).
+    base = foreign.foreign_origin if foreign and foreign.foreign_origin else _base(request)
+    return json_response(shapes.openid_configuration(base))
 
 
 def _oauth_error(status: int, error: str, description: str) -> web.Response:

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from rich.markup import escape
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -28,6 +27,7 @@ from okta_wizard.setup.spec import DEFAULT_LABEL, DEFAULT_SECRETS_URL
 from okta_wizard.tui.demo import DemoInfo, quit_question
 from okta_wizard.tui.session import EngineSession, SetupFactory, default_setup_factory
 from okta_wizard.tui.state import WizardState
+from okta_wizard.tui.text import plain
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS
 
 if TYPE_CHECKING:
@@ -161,11 +161,12 @@ class WizardApp(App[int]):
         self.announcements.append(text)
         try:
             line = self.wizard_screen().query_one("#announce", Static)
-            line.update(escape(text))
+            line.update(plain(text))
         except Exception:  # noqa: S110 - before the main screen exists there is no line
             pass
         if not quiet and not self.config.accessible:
-            self.notify(text, severity=severity, timeout=6 if severity == "error" else 3)
+            timeout = 6 if severity == "error" else 3
+            self.notify(text, severity=severity, timeout=timeout, markup=False)
 
     def _on_progress(self, message: str) -> None:
         """The engine's progress lines; it may call from a keyring thread."""
@@ -206,7 +207,7 @@ class WizardApp(App[int]):
             return
         question = quit_question(self.config.demo, self.progress_is_saved())
         self.push_screen(
-            ConfirmModal(escape(question)),
+            ConfirmModal(question),
             lambda yes: self.exit(int(ExitCode.OK)) if yes else None,
         )
 

@@ -109,13 +109,17 @@ def test_real_link_headers_give_the_next_page_path() -> None:
     first = _find(PAGINATION, "GET", "/api/v1/apps?limit=2", 200)[0]
     links = first.header_all("link")
     assert any('rel="next"' in link for link in links)
-    next_path = parse.next_page_path(links)
+    next_link = parse.next_page_link(links)
+    assert next_link is not None
+    org = next_link.split("/api/")[0]  # the recorded org's own origin
+    next_path = parse.path_on_origin(next_link, org)
     assert next_path is not None
     assert next_path.startswith("/api/v1/apps?") and "after=" in next_path
     assert "limit=2" in next_path
+    assert parse.path_on_origin(next_link, "https://other.okta.com") is None
     last = _find(PAGINATION, "GET", "q=PaginationTestAppOnly&limit=1", 200)[0]
     only_self = [link for link in last.header_all("link") if 'rel="next"' not in link]
-    assert parse.next_page_path(only_self) is None
+    assert parse.next_page_link(only_self) is None
 
 
 def test_bad_cursor_maps_to_invalid_input() -> None:

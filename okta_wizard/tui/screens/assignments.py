@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -11,6 +10,7 @@ from textual.widgets import Button, RadioButton, RadioSet, Static
 from okta_wizard.okta.models import Group
 from okta_wizard.setup.engine import AssignmentChoice
 from okta_wizard.tui.screens.base import StepPane
+from okta_wizard.tui.text import styled
 from okta_wizard.tui.widgets.group_picker import GroupPicker
 
 MODES = ("everyone", "groups", "none")
@@ -88,8 +88,8 @@ class AssignmentsPane(StepPane):
         if choice.mode == "none":
             result.update("Skipped: nobody is assigned yet. Assign the app in Okta later.")
         else:
-            names = ", ".join(escape(g.name) for g in assigned) or "none"
-            result.update(f"[b green]✔[/] Assigned to: {names}")
+            names = ", ".join(g.name for g in assigned) or "none"
+            result.update(styled("[b green]✔[/] Assigned to: $names", names=names))
         next_button = self.query_one("#assign-next", Button)
         next_button.disabled = False
         next_button.focus()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 from okta_wizard.errors import WizardError
 from okta_wizard.setup.engine import STEP_TITLES, Check
 from okta_wizard.tui.demo import DemoInfo, demo_remedy
+from okta_wizard.tui.text import styled
 
 if TYPE_CHECKING:
     from okta_wizard.tui.app import WizardApp
@@ -40,11 +41,11 @@ def describe_error(exc: BaseException, demo: DemoInfo | None = None) -> tuple[st
     )
 
 
-def check_line(check: Check) -> str:
+def check_line(check: Check) -> Content:
     mark = "[b green]✔ PASS[/]" if check.ok else "[b red]✘ FAIL[/]"
-    line = f"{mark} {escape(check.name)}: {escape(check.detail)}"
+    line = styled(f"{mark} $name: $detail", name=check.name, detail=check.detail)
     if not check.ok and check.remedy:
-        line += f"\n      → {escape(check.remedy)}"
+        line += styled("\n      → $remedy", remedy=check.remedy)
     return line
 
 
@@ -93,13 +94,13 @@ class StepPane(VerticalScroll):
 
     def show_progress(self, text: str) -> None:
         line = self.query_one(".progress-line", Static)
-        line.update(f"⏳ {escape(text)}" if text else "")
+        line.update(styled("⏳ $text", text=text) if text else "")
         line.set_class(bool(text), "busy")
 
     def show_error(self, exc: BaseException) -> None:
         what, todo = describe_error(exc, self.wizard.config.demo)
         box = self.query_one(".error-box", Static)
-        box.update(f"[b]✘ {escape(what)}[/b]\n→ {escape(todo)}")
+        box.update(styled("[b]✘ $what[/b]\n→ $todo", what=what, todo=todo))
         box.add_class("shown")
         self.show_progress("")
         self.wizard.announce(f"Error: {what} {todo}", severity="error")

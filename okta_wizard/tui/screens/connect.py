@@ -3,10 +3,10 @@ live check, preflight."""
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from okta_wizard.errors import UsageError
@@ -16,17 +16,18 @@ from okta_wizard.orgurl import parse_org_url
 from okta_wizard.setup.engine import SetupOptions
 from okta_wizard.tui.demo import empty_token_remedy
 from okta_wizard.tui.screens.base import StepPane, check_line
+from okta_wizard.tui.text import lines, plain, styled
 from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.service_app_fields import ServiceAppFields
 
 METHODS = ("token", "service-app")
 
 
-def actor_line(actor: Actor) -> str:
+def actor_line(actor: Actor) -> Content:
     if actor.kind == "service_app":
-        return f"service app [b]{escape(actor.id)}[/b] (OAuth 2.0, private key JWT)"
+        return styled("service app [b]$id[/b] (OAuth 2.0, private key JWT)", id=actor.id)
     who = actor.display_name or actor.login or actor.id
-    return f"[b]{escape(who)}[/b] ({escape(actor.email or actor.kind)})"
+    return styled("[b]$who[/b] ($email)", who=who, email=actor.email or actor.kind)
 
 
 class ConnectPane(StepPane):
@@ -106,10 +107,10 @@ class ConnectPane(StepPane):
             hint.update("")
             return
         try:
-            hint.update(f"✔ {escape(parse_org_url(event.value).origin)}")
+            hint.update(plain(f"✔ {parse_org_url(event.value).origin}"))
             hint.remove_class("error")
         except Exception as exc:
-            hint.update(escape(str(exc)))
+            hint.update(plain(str(exc)))
             hint.add_class("error")
 
     @on(Input.Submitted, "#org-url")
@@ -168,11 +169,12 @@ class ConnectPane(StepPane):
         self.state.org_url = org_url.origin
         self.state.connect = report
         self.query_one("#connect-who", Static).update(
-            f"Signed in as {actor_line(report.actor)}"
-            f" · org {escape(report.org.url)} ({escape(report.org.pipeline)})"
+            Content("Signed in as ")
+            + actor_line(report.actor)
+            + plain(f" · org {report.org.url} ({report.org.pipeline})")
         )
         self.query_one("#connect-checks", Static).update(
-            "\n".join(check_line(c) for c in report.checks)
+            lines(check_line(c) for c in report.checks)
         )
         self.show_newest()  # the checks are the answer
         if report.ok:

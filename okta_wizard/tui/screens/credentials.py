@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -11,6 +10,7 @@ from textual.widgets import Button, Static
 from okta_wizard.secret import Secret
 from okta_wizard.tui.clipboard import board_for
 from okta_wizard.tui.screens.base import StepPane, check_line
+from okta_wizard.tui.text import lines, styled
 from okta_wizard.tui.widgets.secret_view import SecretView
 
 
@@ -61,9 +61,11 @@ class CredentialsPane(StepPane):
         creds = await setup.read_credentials()
         self.state.credentials = creds
         self.query_one("#cred-client-id", Static).update(
-            f"Client ID  [b]{escape(creds.client_id)}[/b]"
+            styled("Client ID  [b]$client_id[/b]", client_id=creds.client_id)
         )
-        self.query_one("#cred-issuer", Static).update(f"Issuer     [b]{escape(creds.issuer)}[/b]")
+        self.query_one("#cred-issuer", Static).update(
+            styled("Issuer     [b]$issuer[/b]", issuer=creds.issuer)
+        )
         view = self.query_one(SecretView)
         view.set_secret(creds.secret)
         view.display = True
@@ -76,7 +78,7 @@ class CredentialsPane(StepPane):
         self.show_progress("")
         self.state.checks = checks
         self.query_one("#cred-checks", Static).update(
-            "Verification\n" + "\n".join(check_line(c) for c in checks)
+            lines(["Verification", *(check_line(c) for c in checks)])
         )
         self.query_one("#cred-next", Button).disabled = False
         ok = all(c.ok for c in checks)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -15,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 from okta_wizard.errors import UsageError
 from okta_wizard.secret import Secret
 from okta_wizard.tui.screens.base import StepPane
+from okta_wizard.tui.text import plain
 from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.secret_view import SecretView
 
@@ -86,7 +86,7 @@ class HandoffPane(StepPane):
     def on_mount(self) -> None:
         self.query_one("#handoff-link", SecretView).display = False
         self.query_one("#handoff-server", Static).update(
-            f"Server: {escape(self.wizard.config.secrets_url)}"
+            plain(f"Server: {self.wizard.config.secrets_url}")
         )
 
     def on_enter(self) -> None:
@@ -169,9 +169,9 @@ class HandoffPane(StepPane):
         view = self.query_one("#handoff-link", SecretView)
         view.set_secret(link)
         view.display = True
-        self.query_one("#handoff-warning", Static).update(f"⚠ {escape(LINK_PREVIEW_WARNING)}")
+        self.query_one("#handoff-warning", Static).update(plain(f"⚠ {LINK_PREVIEW_WARNING}"))
         receipt = await asyncio.to_thread(self._read_receipt, setup.origin)
-        self.query_one("#handoff-receipt", Static).update(escape(receipt))
+        self.query_one("#handoff-receipt", Static).update(plain(receipt))
         button.disabled = True
         for setting in ("#handoff-burn", "#handoff-password", "#handoff-expire"):
             self.query_one(setting).disabled = True  # they describe the link that exists

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 
 from okta_wizard.tui.screens.base import StepPane
+from okta_wizard.tui.text import lines, plain, styled
 
 SIGN_IN_METHODS = (
     ("OIDC - OpenID Connect", True, "what Upflow uses: sign-in with an ID token"),
@@ -66,21 +66,29 @@ class IntegrationPane(StepPane):
         box = self.query_one("#existing-app", Static)
         choice = self.query_one("#existing-choice", RadioSet)
         if existing is None:
-            box.update(f"No app labelled “{escape(self.state.label)}” yet: step 3 creates it.")
+            box.update(
+                styled("No app labelled “$label” yet: step 3 creates it.", label=self.state.label)
+            )
             choice.display = False
         else:
             app = existing.app
-            drift = (
-                "\n".join(
-                    f"  • {escape(d.field)}: is {escape(d.actual)}, guide says {escape(d.expected)}"
-                    for d in existing.drift
+            drift = [
+                styled(
+                    "  • $field: is $actual, guide says $expected",
+                    field=d.field,
+                    actual=d.actual,
+                    expected=d.expected,
                 )
-                or "  • matches the guide"
+                for d in existing.drift
+            ] or [plain("  • matches the guide")]
+            found = styled(
+                "[b]Found “$label”[/b] (client_id $client_id, $status). "
+                "It will be reused, never duplicated.",
+                label=app.label,
+                client_id=app.client_id,
+                status=app.status,
             )
-            box.update(
-                f"[b]Found “{escape(app.label)}”[/b] (client_id {escape(app.client_id)}, "
-                f"{escape(app.status)}). It will be reused, never duplicated.\n{drift}"
-            )
+            box.update(lines([found, *drift]))
             choice.display = bool(existing.drift)
         self.wizard.announce(
             "Existing app found: it will be reused." if existing else "No existing app found."

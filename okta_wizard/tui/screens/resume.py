@@ -3,7 +3,6 @@ continue, start over, or forget. Continuing reconciles with Okta in the steps th
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -12,6 +11,7 @@ from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from okta_wizard.setup.engine import STEP_TITLES, SavedSetup
+from okta_wizard.tui.text import plain
 
 
 def saved_line(saved: SavedSetup) -> str:
@@ -46,7 +46,7 @@ class ResumeScreen(Screen[tuple[str, SavedSetup | None]]):
                 classes="step-intro",
             )
             yield OptionList(
-                *(Option(escape(saved_line(s)), id=str(i)) for i, s in enumerate(self.saved)),
+                *(Option(plain(saved_line(s)), id=str(i)) for i, s in enumerate(self.saved)),
                 id="resume-list",
             )
             with Horizontal(classes="buttons"):

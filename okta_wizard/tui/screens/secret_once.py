@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -18,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from okta_wizard.clipboard import CLEAR_AFTER_SECONDS
+from okta_wizard.tui.text import plain, styled
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS, SecretView
 
 if TYPE_CHECKING:
@@ -50,10 +50,14 @@ class SecretNotStoredScreen(Screen[None]):
         with VerticalScroll(id="unstored-box"):
             yield Static("✘ The client secret was NOT stored", classes="step-title")
             yield Static(
-                f"Okta created the app [b]{escape(app.label)}[/b] · app id "
-                f"[b]{escape(app.id)}[/b] · client_id [b]{escape(app.client_id)}[/b]. "
-                "The app id is saved; the keyring refused the secret, so this view holds the "
-                "only copy on this machine.",
+                styled(
+                    "Okta created the app [b]$label[/b] · app id [b]$app_id[/b] · client_id "
+                    "[b]$client_id[/b]. The app id is saved; the keyring refused the secret, so "
+                    "this view holds the only copy on this machine.",
+                    label=app.label,
+                    app_id=app.id,
+                    client_id=app.client_id,
+                ),
                 id="unstored-app",
             )
             yield SecretView(
@@ -64,14 +68,16 @@ class SecretNotStoredScreen(Screen[None]):
                 id="unstored-secret",
             )
             yield Static(
-                "What to do now\n"
-                "  1. Press r to reveal it or c to copy it into your password manager "
-                "(the clipboard is cleared after "
-                f"{self.clear_after:g} s, or when this view closes).\n"
-                f"  2. Fix the keyring, then run okta-wizard again: {escape(self.error.remedy)}",
+                plain(
+                    "What to do now\n"
+                    "  1. Press r to reveal it or c to copy it into your password manager "
+                    "(the clipboard is cleared after "
+                    f"{self.clear_after:g} s, or when this view closes).\n"
+                    f"  2. Fix the keyring, then run okta-wizard again: {self.error.remedy}"
+                ),
                 id="unstored-todo",
             )
-            yield Static(f"Why: {escape(self.error.message)}", classes="dim", id="unstored-why")
+            yield Static(plain(f"Why: {self.error.message}"), classes="dim", id="unstored-why")
             with Horizontal(classes="buttons"):
                 yield Button("Close (the secret is dropped)", id="unstored-close")
         yield Footer()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -14,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 from okta_wizard.setup.engine import SecretNotStored
 from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI
 from okta_wizard.tui.screens.base import StepPane
+from okta_wizard.tui.text import plain, styled
 
 
 def redirect_problem(value: str, expected: str) -> str:
@@ -92,7 +92,7 @@ class SettingsPane(StepPane):
         problems = self.problems()
         for field in ("app-label", "sign-in-uri", "sign-out-uri"):
             hint = self.query_one(f"#{field}-hint", Static)
-            hint.update(f"✘ {escape(problems[field])}" if field in problems else "")
+            hint.update(plain(f"✘ {problems[field]}") if field in problems else "")
             hint.set_class(field in problems, "error")
         self.query_one("#settings-create", Button).disabled = bool(problems) or (
             self.state.app is not None
@@ -132,9 +132,7 @@ class SettingsPane(StepPane):
         self.state.app = report
         verb = "Created" if report.created else "Reusing"
         repaired = (
-            "; repaired " + ", ".join(escape(d.field) for d in report.repaired)
-            if report.repaired
-            else ""
+            "; repaired " + ", ".join(d.field for d in report.repaired) if report.repaired else ""
         )
         where = {
             "created": "returned by Okta on creation",
@@ -143,10 +141,16 @@ class SettingsPane(StepPane):
             "new": "a new secret made in Okta",
         }[report.secret_source]
         self.query_one("#settings-result", Static).update(
-            f"[b green]✔[/] {verb} “{escape(report.app.label)}” · client_id "
-            f"{escape(report.app.client_id)}{repaired}\n"
-            f"[b green]✔[/] Client secret ({where}) is stored in "
-            f"{escape(report.keyring_backend)}"
+            styled(
+                "[b green]✔[/] $verb “$label” · client_id $client_id$repaired\n"
+                "[b green]✔[/] Client secret ($where) is stored in $backend",
+                verb=verb,
+                label=report.app.label,
+                client_id=report.app.client_id,
+                repaired=repaired,
+                where=where,
+                backend=report.keyring_backend,
+            )
         )
         button.disabled = True
         next_button = self.query_one("#settings-next", Button)
@@ -159,10 +163,14 @@ class SettingsPane(StepPane):
         from okta_wizard.tui.screens.secret_once import SecretNotStoredScreen
 
         self.query_one("#settings-result", Static).update(
-            f"[b]✔[/] Okta created “{escape(exc.app.label)}” · app id {escape(exc.app.id)} · "
-            f"client_id {escape(exc.app.client_id)} (saved)\n"
-            "[b red]✘[/] Its client secret is NOT in the keyring. Fix the keyring, then press "
-            "Create again: the secret is read back from Okta, no second app is made."
+            styled(
+                "[b]✔[/] Okta created “$label” · app id $app_id · client_id $client_id (saved)\n"
+                "[b red]✘[/] Its client secret is NOT in the keyring. Fix the keyring, then "
+                "press Create again: the secret is read back from Okta, no second app is made.",
+                label=exc.app.label,
+                app_id=exc.app.id,
+                client_id=exc.app.client_id,
+            )
         )
         self.query_one("#settings-create", Button).label = "Try again"
         config = self.wizard.config

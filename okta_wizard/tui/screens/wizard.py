@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -19,6 +18,7 @@ from okta_wizard.tui.screens.credentials import CredentialsPane
 from okta_wizard.tui.screens.handoff import HandoffPane
 from okta_wizard.tui.screens.integration import IntegrationPane
 from okta_wizard.tui.screens.settings import SettingsPane
+from okta_wizard.tui.text import plain
 from okta_wizard.tui.widgets.stepper import Stepper
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class WizardScreen(Screen[None]):
             if config.sandbox:
                 yield Static(" SANDBOX ", id="sandbox-label")
             if config.keyring_label:
-                yield Static(f"keyring: {escape(config.keyring_label)}", id="keyring-label")
+                yield Static(plain(f"keyring: {config.keyring_label}"), id="keyring-label")
         with Horizontal(id="body"):
             yield Stepper(id="stepper")
             with ContentSwitcher(initial="step-1", id="steps"):

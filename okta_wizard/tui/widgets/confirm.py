@@ -1,4 +1,7 @@
-"""A small yes/no modal (the posting model): y, n and escape answer it."""
+"""A small yes/no modal (the posting model): y, n and escape answer it.
+
+The question is shown as plain text (never read as markup): it may name things from outside.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from okta_wizard.tui.text import plain
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -23,7 +28,7 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(self.question, id="confirm-question")
+            yield Static(plain(self.question), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 yield Button(f"{self.yes_label} (y)", id="confirm-yes", variant="primary")
                 yield Button(f"{self.no_label} (n)", id="confirm-no")

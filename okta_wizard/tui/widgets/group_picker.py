@@ -14,11 +14,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from okta_wizard.okta.models import Group
+from okta_wizard.tui.text import plain, styled
 
 DEBOUNCE_SECONDS = 0.12
 EMPTY_GROUP_NOTE = "0 members: assigning it lets nobody sign in"
@@ -57,7 +59,7 @@ class GroupPicker(Vertical):
         self.selected: dict[str, Group] = {}  # by group id
         self._results: list[Group] = []
         self._last_keystroke = 0.0
-        self._status_text = ""
+        self._status_text: Content = Content("")
         self.history: list[GroupPicker.ResultsShown] = []  # every result shown (tests, bench)
 
     def compose(self) -> ComposeResult:
@@ -81,11 +83,11 @@ class GroupPicker(Vertical):
             return
         if self.search is None:
             return
-        status.update(f"Searching Okta for “{text}”…")
+        status.update(styled("Searching Okta for “$text”…", text=text))
         try:
             groups = await self.search(text)
         except Exception as exc:  # shown in place; the admin can type again
-            status.update(f"Search failed: {getattr(exc, 'message', exc)}")
+            status.update(styled("Search failed: $why", why=_failure(exc)))
             status.add_class("error")
             return
         if self.query_one("#group-search", Input).value.strip() != text:
@@ -93,14 +95,17 @@ class GroupPicker(Vertical):
         if groups:
             exact = any(g.name.lower() == text.lower() for g in groups)
             note = "" if exact else f" (no group is named exactly “{text}”)"
-            message = f"{len(groups)} group(s) match “{text}”{note}. Enter adds one."
+            message = plain(f"{len(groups)} group(s) match “{text}”{note}. Enter adds one.")
         else:
-            message = f"No group in Okta matches “{text}”. Check the name in the Admin Console."
+            message = plain(
+                f"No group in Okta matches “{text}”. Check the name in the Admin Console."
+            )
         self._show(groups, message, text)
 
-    def _show(self, groups: list[Group], message: str, text: str) -> None:
+    def _show(self, groups: list[Group], message: Content | str, text: str) -> None:
         status = self.query_one("#group-status", Static)
         status.remove_class("error")
+        message = message if isinstance(message, Content) else plain(message)
         status.update(message)
         self._status_text = message
         self._results = groups
@@ -152,3 +157,10 @@ class GroupPicker(Vertical):
         text = self.query_one("#group-search", Input).value.strip()
         self._show(self._results, self._status_text, text)
         self.post_message(self.SelectionChanged(names))
+
+
+def _failure(exc: BaseException) -> str:
+    """What went wrong, in the error's own words when it is one of ours (a WizardError has a
+    `message`), else its type only: a library's text could carry anything."""
+    message = getattr(exc, "message", None)
+    return message if isinstance(message, str) else f"unexpected error ({type(exc).__name__})"

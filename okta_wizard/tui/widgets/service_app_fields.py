@@ -12,7 +12,6 @@ import asyncio
 import time
 from pathlib import Path
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -22,6 +21,7 @@ from textual.widgets import Input, Label, Static
 from okta_wizard.commands._common import looks_like_client_id
 from okta_wizard.errors import UsageError
 from okta_wizard.okta.credentials import ServiceAppKey
+from okta_wizard.tui.text import plain
 
 KEY_CHECK_DEBOUNCE = 0.15
 
@@ -126,7 +126,7 @@ class ServiceAppFields(Vertical):
 
     def _show_key(self, ok: bool, text: str) -> None:
         hint = self.query_one("#private-key-hint", Static)
-        hint.update(f"{'✔' if ok else '✘'} {escape(text)}" if text else "")
+        hint.update(plain(f"{'✔' if ok else '✘'} {text}") if text else "")
         hint.set_class(bool(text) and not ok, "error")
 
     async def credential(self) -> ServiceAppKey:
