@@ -221,7 +221,7 @@ def rate_limited(action: str, wait_s: float) -> OktaError:
     )
 
 
-def foreign_url(source: str, what: str, url: str, origin: str) -> OktaError:
+def foreign_url(source: str, what: str, url: str, origin: str, *, remedy: str = "") -> OktaError:
     """`source` (an answer of Okta's) sent the wizard to another origin; nothing was sent
     there. Exit 1, not 5: the same run would get the same answer, and the cause (a proxy that
     rewrites answers, a wrong org URL, a hostile server) needs a person."""
@@ -234,6 +234,7 @@ def foreign_url(source: str, what: str, url: str, origin: str) -> OktaError:
         ErrorKind.FOREIGN_URL,
         f"{source} pointed {what} to {elsewhere}, which is not the org ({origin}); "
         "okta-wizard sends credentials only to the org, so nothing was sent there.",
-        remedy="Check that --org-url is the org's own address and that no proxy rewrites Okta's "
+        remedy=remedy
+        or "Check that --org-url is the org's own address and that no proxy rewrites Okta's "
         "answers; if both are right, report this.",
     )

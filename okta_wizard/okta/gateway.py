@@ -412,11 +412,7 @@ class Gateway:
             action="read the OpenID Connect discovery document",
             accept=frozenset({400, 404}),
         )
-        found = (
-            parse.discovery_from_json(response.json(), self.org_url.origin)
-            if response.status == 200
-            else None
-        )
+        found = parse.discovery_from_json(response.json()) if response.status == 200 else None
         if found is None:
             raise OktaError(
                 ErrorKind.NOT_FOUND,
@@ -426,19 +422,40 @@ class Gateway:
                 "Applications.",
                 status=response.status,
             )
+        self._require_on_org(found)
         return found
+
+    def _require_on_org(self, discovery: Discovery) -> None:
+        """Every endpoint of a discovery document must be on the org's origin: a secret or a
+        token goes only where the admin pointed the wizard (a proxy, a wrong custom domain or a
+        hostile answer is refused, never followed and never rewritten)."""
+        origin = self.org_url.origin
+        for name, url in discovery.endpoints().items():
+            if not parse.same_origin(url, origin):
+                raise foreign_url(
+                    "Okta's discovery document",
+                    f"its {name}",
+                    url,
+                    origin,
+                    remedy="If that address is your org's custom domain (issuer mode "
+                    "CUSTOM_URL), run again with it as --org-url; otherwise check that no "
+                    "proxy rewrites Okta's answers.",
+                )
 
     async def introspect_accepts(
         self, discovery: Discovery, client_id: str, secret: Secret, auth_method: str
     ) -> bool:
         """Does Okta accept this client id and secret? Introspects a dummy token: 200
         (`active: false`) means the client authenticated; 401 `invalid_client` means it did not."""
-        # The secret goes to the org's own origin only, whatever the Discovery names.
-        url = parse.endpoint_on_origin(
-            discovery.introspection_endpoint,
-            self.org_url.origin,
-            parse.ORG_AS_ENDPOINTS["introspection_endpoint"],
-        )
+        self._require_on_org(discovery)  # the secret goes to the org, whoever built `discovery`
+        url = discovery.introspection_endpoint
+        if not url:
+            raise OktaError(
+                ErrorKind.NOT_FOUND,
+                "Okta's discovery document names no introspection endpoint, so the client "
+                "secret cannot be checked.",
+                remedy="Check that --org-url is the org's own address; if it is, report this.",
+            )
         form = {"token": "okta-wizard-check", "token_type_hint": "access_token"}
         auth: tuple[str, str] | None = None
         if auth_method == "client_secret_post":

@@ -7,7 +7,7 @@ print, draw or put in `--json` as is. Ids match Okta's id pattern. Secret values
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from okta_wizard.secret import Secret
 
@@ -124,3 +124,11 @@ class Discovery:
     jwks_uri: str = ""
     end_session_endpoint: str = ""
     token_endpoint_auth_methods_supported: tuple[str, ...] = field(default_factory=tuple)
+
+    def endpoints(self) -> dict[str, str]:
+        """Every endpoint the document names (field name -> URL), absent ones left out."""
+        return {
+            f.name: value
+            for f in fields(self)
+            if f.name.endswith(("_endpoint", "_uri")) and (value := getattr(self, f.name))
+        }

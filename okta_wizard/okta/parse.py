@@ -197,50 +197,25 @@ def org_info_from_json(data: object, url: str) -> OrgInfo:
 
 # The org authorization server's endpoints, by their discovery names: where the wizard sends
 # a client secret or an assertion. Used when discovery names another origin (below).
-ORG_AS_ENDPOINTS = {
-    "authorization_endpoint": "/oauth2/v1/authorize",
-    "token_endpoint": "/oauth2/v1/token",
-    "introspection_endpoint": "/oauth2/v1/introspect",
-    "jwks_uri": "/oauth2/v1/keys",
-    "end_session_endpoint": "/oauth2/v1/logout",
-}
-
-
-def discovery_from_json(data: object, origin: str) -> Discovery | None:
-    """The discovery document, with every endpoint on the org's own `origin`.
-
-    A secret goes only where the admin pointed the wizard. An endpoint on another origin (a
-    custom domain in `CUSTOM_URL` issuer mode, a proxy, a hostile answer) is replaced by the
-    same endpoint on `origin` (the org authorization server answers on the org's Okta domain
-    as on its custom domain).
-    The issuer is kept as Okta gives it (in its visible form): it is handed to Upflow, never
-    requested.
-    """
+def discovery_from_json(data: object) -> Discovery | None:
+    """The discovery document as Okta gave it (text in its visible form), or None without an
+    issuer. Endpoints are not judged here: `Gateway.discovery` refuses a document whose
+    endpoints leave the org, and an absent endpoint stays empty (never built by hand)."""
     doc = _dict(data)
     issuer = _text(doc.get("issuer"))
     if not issuer:
         return None
-    endpoints = {
-        name: endpoint_on_origin(_str(doc.get(name)), origin, path)
-        for name, path in ORG_AS_ENDPOINTS.items()
-    }
     return Discovery(
         issuer=issuer,
-        authorization_endpoint=endpoints["authorization_endpoint"],
-        token_endpoint=endpoints["token_endpoint"],
-        introspection_endpoint=endpoints["introspection_endpoint"],
-        jwks_uri=endpoints["jwks_uri"],
-        end_session_endpoint=endpoints["end_session_endpoint"],
+        authorization_endpoint=_text(doc.get("authorization_endpoint")),
+        token_endpoint=_text(doc.get("token_endpoint")),
+        introspection_endpoint=_text(doc.get("introspection_endpoint")),
+        jwks_uri=_text(doc.get("jwks_uri")),
+        end_session_endpoint=_text(doc.get("end_session_endpoint")),
         token_endpoint_auth_methods_supported=_texts(
             doc.get("token_endpoint_auth_methods_supported")
         ),
     )
-
-
-def endpoint_on_origin(url: str, origin: str, default_path: str) -> str:
-    """`url` when it is an absolute URL on `origin`; else `origin` + `default_path`."""
-    path = path_on_origin(url, origin) if "://" in url else None
-    return origin + (path if path else default_path)
 
 
 def _origin_key(url: str) -> tuple[str, str, int] | None:

@@ -153,7 +153,7 @@ def test_every_shown_field_of_an_okta_object_is_made_visible() -> None:
         {"id": "00u1hostile000000001", "profile": {
             "login": OSC52, "email": HYPERLINK, "firstName": CLEAR_SCREEN, "lastName": C1_OSC}}
     )  # fmt: skip
-    disco = parse.discovery_from_json({"issuer": f"https://acme.okta.com{OSC52}"}, "https://a.b")
+    disco = parse.discovery_from_json({"issuer": f"https://acme.okta.com{OSC52}"})
     roles = parse.role_types_from_json([{"type": f"SUPER_ADMIN{C1_CSI}"}])
     assert app is not None and group is not None and disco is not None
     shown = [repr(app), repr(group), repr(actor), repr(disco), repr(roles)]
@@ -244,7 +244,9 @@ async def test_tui_shows_okta_text_visibly_at_every_step(
         screens.append(rendered(app))
         await press_button(pilot, "integration-next")
         await press_button(pilot, "settings-create")  # reuse and repair
-        assert "stored in the keyring" in text_of(app, "#settings-result")
+        assert "Client secret (read back from Okta) is stored in" in text_of(
+            app, "#settings-result"
+        )
         await press_button(pilot, "settings-next")
         radio = screen_of(app).query_one("#assign-mode", RadioSet)
         radio.focus()

@@ -151,29 +151,32 @@ def test_which_links_stay_on_the_org(link: str, path: str | None) -> None:
 
 # ------------------------------------------------------------------ discovery
 @pytest.mark.parametrize("scheme", ["https", "http"])
-def test_discovery_pointing_elsewhere_never_receives_the_secret(
+def test_discovery_pointing_elsewhere_stops_before_the_secret_is_sent(
     org: Org, listener: Listener, capsys: pytest.CaptureFixture[str], scheme: str
 ) -> None:
-    """A custom domain (or a hostile answer) in discovery: the secret check goes to the org's
-    own endpoint instead, and works; the other host hears nothing."""
+    """A custom domain, a proxy or a hostile answer in discovery: the run stops with the
+    foreign-URL error (exit 1) naming the other origin; the other host hears nothing and no
+    secret check is sent anywhere, and `verify` refuses the same way."""
     org.sb.faults.add(
         "GET /.well-known/openid-configuration", foreign_origin=listener.origin(scheme)
     )
     code, out, err = org.run(capsys, "apply", "--everyone")
-    assert code == 0, err
+    assert code == 1, out + err
+    assert "discovery document" in err and listener.origin(scheme) in err, err
+    assert "nothing was sent there" in err and "custom domain" in err, err
     assert listener.received == [], "a request went to the discovery document's host"
-    introspections = org.sb.calls_to("POST /oauth2/v1/introspect")
-    assert introspections and all(c.status == 200 for c in introspections)
+    assert org.sb.calls_to("POST /oauth2/v1/introspect") == []
     code, out, err = org.run(capsys, "verify")
-    assert code == 0, out + err
+    assert code == 1, out + err
     assert listener.received == []
+    assert org.sb.calls_to("POST /oauth2/v1/introspect") == []
 
 
 async def test_a_secret_is_sent_only_to_the_org(
     sandbox_org: RunningSandbox, listener: Listener
 ) -> None:
     """Whatever a Discovery names (here an https host other than the org, which the old rule
-    let have the secret), the check goes to the org's own introspection endpoint."""
+    let have the secret), the gateway refuses it before the secret leaves."""
     app = sandbox_org.org.add_oidc_app("Upflow SSO")
     secret = Secret(app.secrets[0].value)
     elsewhere = Discovery(
@@ -184,12 +187,11 @@ async def test_a_secret_is_sent_only_to_the_org(
     )
     credential = ApiToken(Secret(TEST_TOKEN))
     async with Gateway(parse_org_url(sandbox_org.base_url), credential) as okta:
-        assert await okta.introspect_accepts(elsewhere, app.id, secret, "client_secret_basic")
-        assert not await okta.introspect_accepts(
-            elsewhere, app.id, Secret("not-the-secret-0123456789"), "client_secret_basic"
-        )
+        with pytest.raises(OktaError) as refused:
+            await okta.introspect_accepts(elsewhere, app.id, secret, "client_secret_basic")
+    assert refused.value.kind is ErrorKind.FOREIGN_URL
     assert listener.received == []
-    assert len(sandbox_org.calls_to("POST /oauth2/v1/introspect")) == 2
+    assert sandbox_org.calls_to("POST /oauth2/v1/introspect") == []
 
 
 def test_a_foreign_url_error_says_nothing_was_sent() -> None:
@@ -205,21 +207,21 @@ def test_a_foreign_url_error_says_nothing_was_sent() -> None:
     assert "nothing was sent there" in error.message and error.remedy
 
 
-def test_discovery_endpoints_are_kept_only_on_the_org() -> None:
+def test_discovery_endpoints_are_read_as_given_and_judged_by_the_gateway() -> None:
+    """The parser keeps each endpoint as Okta named it (an absent one stays empty, never built
+    by hand); `Discovery.endpoints()` lists what the gateway checks against the org."""
     org = "https://acme.okta.com"
-    own = parse.discovery_from_json(
+    doc = parse.discovery_from_json(
         {
             "issuer": org,
             "introspection_endpoint": f"{org}/oauth2/v1/introspect",
-            "token_endpoint": f"{org}/oauth2/v1/token",
             "jwks_uri": "https://cdn.evil.example/keys",
-            "authorization_endpoint": "https://login.acme.com/oauth2/v1/authorize",
-        },
-        org,
+        }
     )
-    assert own is not None
-    assert own.introspection_endpoint == f"{org}/oauth2/v1/introspect"
-    assert own.token_endpoint == f"{org}/oauth2/v1/token"
-    assert own.jwks_uri == f"{org}/oauth2/v1/keys"
-    assert own.authorization_endpoint == f"{org}/oauth2/v1/authorize"
-    assert own.end_session_endpoint == f"{org}/oauth2/v1/logout"  # absent: the org's own
+    assert doc is not None
+    assert doc.endpoints() == {
+        "introspection_endpoint": f"{org}/oauth2/v1/introspect",
+        "jwks_uri": "https://cdn.evil.example/keys",
+    }
+    assert doc.token_endpoint == "" and doc.end_session_endpoint == ""
+    assert not parse.same_origin(doc.jwks_uri, org)
