@@ -21,7 +21,7 @@ Exchange = tuple[str, str, int, Any]  # method, route template, status, JSON bod
 
 @pytest.fixture(scope="module")
 def loaded_spec() -> dict[str, Any]:
-    return ref.spec()  # 3.3 MB of YAML: parsed once for the module
+    return ref.spec()  # parsed once for the module
 
 
 def _scenario(client: httpx.Client, sandbox: RunningSandbox) -> None:
