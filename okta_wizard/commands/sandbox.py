@@ -117,7 +117,9 @@ def _service_app_lines(app: ServiceApp, base_url: str) -> list[str]:
     ]
 
 
-def _banner(base_url: str, secrets_url: str, token: str, control: bool, faults: int) -> str:
+def _banner(
+    base_url: str, secrets_url: str, token: str, control: bool, faults: int, rate_limits: str
+) -> str:
     lines = [
         "Sandbox Okta org running (Ctrl+C to stop).",
         f"  org URL      {base_url}",
@@ -129,6 +131,8 @@ def _banner(base_url: str, secrets_url: str, token: str, control: bool, faults: 
     ]
     if faults:
         lines.append(f"  faults       {faults} active")
+    if rate_limits != "default":
+        lines.append(f"  rate limits  {rate_limits} preset (see docs/sandbox.md)")
     return "\n".join(lines)
 
 
@@ -150,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             control=control,
             faults=faults,
+            rate_limits=getattr(args, "rate_limits", None),
         )
     except SeedError as exc:
         raise UsageError(str(exc), remedy="Fix the seed file (see docs/sandbox.md).") from None
@@ -159,7 +164,8 @@ def run(args: argparse.Namespace) -> int:
             remedy="Pick another port with --port (0 picks a free one).",
         ) from None
     try:  # from here on Ctrl+C (even during the banner) stops the server cleanly: exit 0
-        banner = _banner(sb.base_url, sb.secrets_url, sb.token, control, len(faults))
+        rate_limits = getattr(args, "rate_limits", None) or "default"
+        banner = _banner(sb.base_url, sb.secrets_url, sb.token, control, len(faults), rate_limits)
         if service_app is not None:
             sb.oauth.register(service_app)
             banner += "\n" + "\n".join(_service_app_lines(service_app, sb.base_url))

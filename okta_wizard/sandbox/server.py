@@ -20,7 +20,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from okta_wizard.sandbox.oauth import (
 )
 from okta_wizard.sandbox.org import SandboxOrg, load_seed
 from okta_wizard.sandbox.privatebin import add_privatebin_routes
+from okta_wizard.sandbox.ratelimits import RateInfo, calls_per_bucket
 from okta_wizard.sandbox.routes import (
     MUTATED,
     ODD_FIELDS,
@@ -87,7 +88,7 @@ def _is_okta_route(path: str) -> bool:
     return not path.startswith(SECRETS_PREFIX) and not path.startswith(CONTROL_PREFIX)
 
 
-def _okta_headers(resp: web.StreamResponse, rate: tuple[int, int, int, bool]) -> None:
+def _okta_headers(resp: web.StreamResponse, rate: RateInfo) -> None:
     limit, remaining, reset, _ = rate
     resp.headers["Date"] = formatdate(usegmt=True)
     resp.headers["x-okta-request-id"] = ids.request_id()
@@ -188,9 +189,6 @@ async def _answer(
     return resp
 
 
-RateInfo = tuple[int, int, int, bool]  # limit, remaining, reset epoch, allowed
-
-
 def _rate_for_429(rate: RateInfo, reset_in: int | None) -> RateInfo:
     """A 429 says nothing is left, and when the window resets (the SDK waits until then)."""
     reset = int(time.time()) + reset_in if reset_in is not None else rate[2]
@@ -274,6 +272,10 @@ class RunningSandbox:
     def mutating_calls(self) -> list[Call]:
         return [c for c in list(self.calls) if c.mutating]
 
+    def calls_per_bucket(self) -> dict[str, int]:
+        """Calls so far per rate-limit bucket (sandbox/ratelimits.py), e.g. {"apps": 5}."""
+        return dict(calls_per_bucket(c.key for c in list(self.calls) if _is_okta_route(c.path)))
+
     def reset(self) -> None:
         self._state.reset()
 
@@ -343,14 +345,16 @@ def start_sandbox(
     seed: dict[str, Any] | str | Path | None = None,
     control: bool = True,
     *,
-    rate_limits: dict[str, int] | None = None,
+    rate_limits: str | Mapping[str, int] | None = None,
     enforce_rate_limits: bool = True,
     faults: Iterable[dict[str, Any]] = (),
 ) -> RunningSandbox:
     """Start a sandbox org on loopback; returns once it is listening.
 
-    `seed`: a dict or a JSON file (see docs/sandbox.md). `rate_limits` overrides per-route
-    per-minute limits, e.g. {"POST /api/v1/apps": 100}. `faults`: keyword dicts for
+    `seed`: a dict or a JSON file (see docs/sandbox.md). `rate_limits`: per-minute limits per
+    bucket (sandbox/ratelimits.py): a preset ("default", generous; "developer", a developer
+    org: 10 a minute for the apps bucket) or a mapping over the default, e.g. {"apps": 3} or
+    {"POST /api/v1/apps": 3} (that route's bucket). `faults`: keyword dicts for
     `FaultSet.add` (each with "route"), active from the first call.
     """
     if not is_loopback(host):

@@ -322,26 +322,6 @@ def test_call_log_records_routes_and_mutations(sandbox: RunningSandbox, okta: ht
     assert sandbox.calls[1].query == "expand=x"
 
 
-def test_app_create_rate_limit_counts_per_minute(okta: httpx.Client) -> None:
-    remaining = [
-        int(okta.post("/api/v1/apps", json=UPFLOW_APP).headers["x-rate-limit-remaining"])
-        for _ in range(3)
-    ]
-    assert remaining == [9, 8, 7]
-
-
-def test_app_create_rate_limit_is_enforced() -> None:
-    with start_sandbox(rate_limits={"POST /api/v1/apps": 2}) as sb:
-        headers = {"Authorization": f"SSWS {sb.token}"}
-        codes = [
-            httpx.post(f"{sb.base_url}/api/v1/apps", json=UPFLOW_APP, headers=headers)
-            for _ in range(3)
-        ]
-        assert [r.status_code for r in codes] == [200, 200, 429]
-        assert codes[2].json()["errorCode"] == "E0000047"
-        assert sb.org.app_count() == 4  # two system apps + two created; the third was refused
-
-
 def test_seed_file(tmp_path: object) -> None:
     from pathlib import Path
 
