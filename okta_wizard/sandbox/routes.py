@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from okta_wizard.sandbox import ids, shapes
+from okta_wizard.sandbox.oauth import Principal
 from okta_wizard.sandbox.org import (
     Assignment,
     SandboxApp,
@@ -30,6 +31,7 @@ from okta_wizard.sandbox.state import SandboxState
 STATE_KEY = web.AppKey("sandbox_state", SandboxState)
 MUTATED = web.RequestKey("mutated", bool)  # the handler changed the org (for the call log)
 ODD_FIELDS = web.RequestKey("odd_fields", bool)  # fault: add fields the SDK does not know
+PRINCIPAL = web.RequestKey("principal", Principal)  # set when a service app's token calls
 ODD_APP_FIELDS: dict[str, Any] = {
     # A feature value newer than the SDK's enum (okta-sdk-python issue #574) and a new object.
     "features": ["AUTO_CONFIRM_IMPORTS"],
@@ -220,7 +222,21 @@ async def get_user(request: web.Request) -> web.Response:
 
 
 async def get_user_roles(request: web.Request) -> web.Response:
-    with _org(request).lock:
+    """Only a Super Admin may list an admin's roles (else 403 E0000006, as real Okta answers);
+    in the `own_roles_readable` variant an admin may also list their own."""
+    org = _org(request)
+    with org.lock:
+        principal = request.get(PRINCIPAL)
+        if principal is not None:
+            allowed = "SUPER_ADMIN" in principal.roles
+        else:
+            uid = request.match_info["id"]
+            target = org.admin if uid in ("me", org.admin_id) else None
+            allowed = org.admin.is_super_admin or (
+                target is not None and org.may_read_roles_of(org.admin, target)
+            )
+        if not allowed:
+            raise forbidden()
         return json_response(shapes.roles_body(_base(request), _user(request)))
 
 

@@ -43,6 +43,7 @@ from okta_wizard.sandbox.ratelimits import RateInfo, calls_per_bucket
 from okta_wizard.sandbox.routes import (
     MUTATED,
     ODD_FIELDS,
+    PRINCIPAL,
     STATE_KEY,
     OktaHTTPError,
     add_okta_routes,
@@ -113,7 +114,10 @@ def _refused_credential(
         return None
     if uses_oauth(request):
         result = authenticate_request(request, key, state.oauth)
-        return result if isinstance(result, web.StreamResponse) else None
+        if isinstance(result, web.StreamResponse):
+            return result
+        request[PRINCIPAL] = result  # handlers that judge by role read who calls
+        return None
     if not _token_ok(request.headers.get("Authorization", ""), state.token):
         raise OktaHTTPError(401, "E0000011", "Invalid token provided")
     return None

@@ -7,7 +7,8 @@ from typing import Any
 
 from okta_wizard.sandbox import ids
 from okta_wizard.sandbox.org import (
-    ROLE_LABELS,
+    CUSTOM,
+    RoleGrant,
     SandboxApp,
     SandboxGroup,
     SandboxOrg,
@@ -201,19 +202,47 @@ def user_body(base: str, user: SandboxUser) -> dict[str, Any]:
 
 
 def roles_body(base: str, user: SandboxUser) -> list[dict[str, Any]]:
-    return [
+    """`GET /api/v1/users/{id}/roles`: standard roles as `StandardRole`, IAM-based and custom
+    ones as `CustomRole` (role, resource-set), each assigned to the user or to a group."""
+    return [role_body(base, g, _assignee(base, user, g), user.created) for g in user.grants]
+
+
+def _assignee(base: str, user: SandboxUser, grant: RoleGrant) -> str:
+    if grant.assignment_type == "GROUP" and grant.group_id:
+        return f"{base}/api/v1/groups/{grant.group_id}"
+    return f"{base}/api/v1/users/{user.id}"
+
+
+def role_body(base: str, grant: RoleGrant, assignee: str, created: str) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": grant.id,
+        "label": grant.display_label,
+        "type": grant.type,
+        "status": grant.status,
+        "created": created,
+        "lastUpdated": created,
+        "assignmentType": grant.assignment_type,
+        "_links": {"assignee": {"href": assignee}},
+    }
+    if grant.is_standard:
+        return body
+    # IAM-based roles name themselves and a policy resource set; custom roles carry ids.
+    role = grant.role_id if grant.type == CUSTOM else grant.type
+    resource_set = grant.resource_set if grant.type == CUSTOM else f"{grant.type}_IAM_POLICY"
+    iam = f"{base}/api/v1/iam"
+    body["role"] = role
+    body["resource-set"] = resource_set
+    body["_links"].update(
         {
-            "id": user.role_id(role),
-            "label": ROLE_LABELS[role],
-            "type": role,
-            "status": "ACTIVE",
-            "created": user.created,
-            "lastUpdated": user.created,
-            "assignmentType": "USER",
-            "_links": {"assignee": {"href": f"{base}/api/v1/users/{user.id}"}},
+            "resource-set": {"href": f"{iam}/resource-sets/{resource_set}"},
+            "member": {
+                "href": f"{iam}/resource-sets/{resource_set}/bindings/{role}/members/{grant.id}"
+            },
+            "role": {"href": f"{iam}/roles/{role}"},
+            "permissions": {"href": f"{iam}/permission-sets/{role}/permissions"},
         }
-        for role in user.roles
-    ]
+    )
+    return body
 
 
 def org_body(base: str, org: SandboxOrg) -> dict[str, Any]:
