@@ -87,6 +87,8 @@ def required_scope(route_key: str) -> str | None:
     """
     method, _, path = route_key.partition(" ")
     parts = path.strip("/").split("/")
+    if parts[:3] == ["oauth2", "v1", "clients"] and "roles" in parts:
+        return "okta.roles.read" if method == "GET" else "okta.roles.manage"
     if parts[:2] != ["api", "v1"] or len(parts) < 3:
         return None
     resource = {"apps": "apps", "groups": "groups", "users": "users", "org": "orgs"}.get(parts[2])
@@ -150,6 +152,7 @@ class ServiceApp:
     roles: set[str] = field(default_factory=lambda: {"APP_ADMIN"})
     require_dpop: bool = False
     label: str = "okta-wizard service app"
+    created: str = field(default_factory=ids.now_iso)  # of its role assignments
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,8 @@ class SandboxApp:
     )
     # Fields real Okta may add that the SDK's models do not know (fault: "odd app").
     extra_fields: dict[str, Any] = field(default_factory=dict)
+    # Admin roles assigned to the app as a client (`/oauth2/v1/clients/{id}/roles`).
+    admin_roles: list[str] = field(default_factory=list)
 
     @property
     def is_oidc(self) -> bool:

@@ -20,7 +20,10 @@ from aiohttp import web
 from okta_wizard.sandbox import ids, shapes
 from okta_wizard.sandbox.oauth import Principal
 from okta_wizard.sandbox.org import (
+    IAM_ROLE_LABELS,
+    ROLE_LABELS,
     Assignment,
+    RoleGrant,
     SandboxApp,
     SandboxGroup,
     SandboxOrg,
@@ -52,6 +55,7 @@ class OktaHTTPError(Exception):
         super().__init__(summary)
         self.status = status
         self.body = shapes.error_body(code, summary, list(causes))
+        self.headers: dict[str, str] = {}
 
 
 def json_response(body: Any, status: int = 200) -> web.Response:
@@ -716,12 +720,131 @@ async def get_group(request: web.Request) -> web.Response:
         return json_response(shapes.group_body(_base(request), group, stats=stats))
 
 
-async def unknown_api_route(request: web.Request) -> web.Response:
-    raise not_found(request.path, "Resource")
+def refuse_unknown_route(request: web.Request) -> None:
+    """Okta answers a route it does not have in its own JSON, never aiohttp's plain text: 404
+    E0000007 for an unknown path, 405 E0000022 (and `Allow`) for a method a path lacks."""
+    exc = getattr(request.match_info, "http_exception", None)
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        error = OktaHTTPError(
+            405, "E0000022", "The endpoint does not support the provided HTTP method"
+        )
+        error.headers["Allow"] = ", ".join(sorted(exc.allowed_methods))
+        raise error
+    if exc is not None:
+        raise not_found(request.path, "Resource")
+
+
+# ------------------------------------------------------------------ a client's admin roles
+def _client_role_types(state: SandboxState, client_id: str) -> set[str] | list[str]:
+    """Where a client's roles live: a registered service app's roles decide what its tokens
+    may do; an OIDC app of the org keeps its own list. Unknown client: 404."""
+    service_app = state.oauth.app(client_id)
+    if service_app is not None:
+        return service_app.roles
+    app = state.org.apps.get(client_id)
+    if app is None or not app.is_oidc:
+        raise not_found(client_id, "OAuth2Client")
+    return app.admin_roles
+
+
+def _client_role(base: str, client_id: str, role_type: str, created: str) -> dict[str, Any]:
+    # Okta names a standard role assignment of a client by base32(type): HELP_DESK_ADMIN is
+    # JBCUYUC7IRCVGS27IFCE2SKO in the terraform recordings.
+    assignment_id = base64.b32encode(role_type.encode()).decode().rstrip("=")
+    grant = RoleGrant(role_type, assignment_type="CLIENT", id=assignment_id)
+    return shapes.role_body(base, grant, f"{base}/oauth2/v1/clients/{client_id}", created)
+
+
+def _caller_is_super_admin(request: web.Request) -> bool:
+    principal = request.get(PRINCIPAL)
+    if principal is not None:
+        return "SUPER_ADMIN" in principal.roles
+    return _org(request).admin.is_super_admin
+
+
+def _may_read_client_roles(request: web.Request, client_id: str) -> bool:
+    """As for users: Super Admins; in the own-roles variant, a service app reading its own."""
+    principal = request.get(PRINCIPAL)
+    own = principal is not None and principal.client_id == client_id
+    return _caller_is_super_admin(request) or (own and _org(request).own_roles_readable)
+
+
+def _client_created(state: SandboxState, client_id: str) -> str:
+    service_app = state.oauth.app(client_id)
+    app = state.org.apps.get(client_id)
+    return service_app.created if service_app else (app.created if app else ids.now_iso())
+
+
+async def list_client_roles(request: web.Request) -> web.Response:
+    state, client_id = _state(request), request.match_info["id"]
+    if not _may_read_client_roles(request, client_id):
+        raise forbidden()
+    with state.org.lock:
+        types = sorted(_client_role_types(state, client_id))
+        created = _client_created(state, client_id)
+        body = [_client_role(_base(request), client_id, t, created) for t in types]
+    return json_response(body)
+
+
+def _assigned(state: SandboxState, client_id: str, assignment_id: str) -> str:
+    for role_type in _client_role_types(state, client_id):
+        if base64.b32encode(role_type.encode()).decode().rstrip("=") == assignment_id:
+            return role_type
+    raise not_found(assignment_id, "RoleAssignment")
+
+
+async def get_client_role(request: web.Request) -> web.Response:
+    state, client_id = _state(request), request.match_info["id"]
+    if not _may_read_client_roles(request, client_id):
+        raise forbidden()
+    with state.org.lock:
+        role_type = _assigned(state, client_id, request.match_info["rid"])
+        created = _client_created(state, client_id)
+        return json_response(_client_role(_base(request), client_id, role_type, created))
+
+
+async def assign_client_role(request: web.Request) -> web.Response:
+    """`{"type": "HELP_DESK_ADMIN"}`: 201 and the assignment (the terraform recording)."""
+    state, client_id = _state(request), request.match_info["id"]
+    if not _caller_is_super_admin(request):
+        raise forbidden()
+    role_type = (await _json_body(request)).get("type")
+    if role_type not in ROLE_LABELS and role_type not in IAM_ROLE_LABELS:
+        raise OktaHTTPError(
+            400, "E0000001", "Api validation failed: type",
+            "type: a standard role type (a custom role is bound through a resource set)",
+        )  # fmt: skip
+    with state.org.lock:
+        held = _client_role_types(state, client_id)
+        if role_type in held:
+            raise OktaHTTPError(409, "E0000090", "Duplicate role assignment exception")
+        if isinstance(held, set):
+            held.add(role_type)
+        else:
+            held.append(role_type)
+        request[MUTATED] = True
+        created = _client_created(state, client_id)
+        return json_response(_client_role(_base(request), client_id, role_type, created), 201)
+
+
+async def unassign_client_role(request: web.Request) -> web.Response:
+    state, client_id = _state(request), request.match_info["id"]
+    if not _caller_is_super_admin(request):
+        raise forbidden()
+    with state.org.lock:
+        role_type = _assigned(state, client_id, request.match_info["rid"])
+        held = _client_role_types(state, client_id)
+        if isinstance(held, set):
+            held.discard(role_type)
+        else:
+            held.remove(role_type)
+        request[MUTATED] = True
+    return web.Response(status=204)
 
 
 APPS = "/api/v1/apps/{id}"
 SECRETS = APPS + "/credentials/secrets"
+CLIENT_ROLES = "/oauth2/v1/clients/{id}/roles"
 # Every Okta route the sandbox serves: (method, route template, handler).
 OKTA_ROUTES: list[tuple[str, str, Any]] = [
     ("GET", "/.well-known/okta-organization", well_known_org),
@@ -749,10 +872,14 @@ OKTA_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", SECRETS + "/{sid}/lifecycle/deactivate", deactivate_secret),
     ("GET", "/api/v1/groups", list_groups),
     ("GET", "/api/v1/groups/{gid}", get_group),
+    ("GET", CLIENT_ROLES, list_client_roles),
+    ("POST", CLIENT_ROLES, assign_client_role),
+    ("GET", CLIENT_ROLES + "/{rid}", get_client_role),
+    ("DELETE", CLIENT_ROLES + "/{rid}", unassign_client_role),
 ]
 
 
 def add_okta_routes(app: web.Application) -> None:
+    """Every other path and method reaches the middleware's `refuse_unknown_route`."""
     for method, path, handler in OKTA_ROUTES:
         app.router.add_route(method, path, handler)
-    app.router.add_route("*", "/api/v1/{tail:.*}", unknown_api_route)

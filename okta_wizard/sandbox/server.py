@@ -49,6 +49,7 @@ from okta_wizard.sandbox.routes import (
     add_okta_routes,
     app_cap_error,
     json_response,
+    refuse_unknown_route,
 )
 from okta_wizard.sandbox.state import Call, SandboxState
 
@@ -110,7 +111,7 @@ def _refused_credential(
 ) -> web.StreamResponse | None:
     """None when the Management API call may proceed: an SSWS token, or a service app's
     access token with the route's scope and an admin role (sandbox/oauth.py)."""
-    if not request.path.startswith("/api/v1/"):
+    if not request.path.startswith(("/api/v1/", "/oauth2/v1/clients/")):
         return None
     if uses_oauth(request):
         result = authenticate_request(request, key, state.oauth)
@@ -181,9 +182,12 @@ async def _answer(
         elif not rate[3]:
             raise OktaHTTPError(429, "E0000047", _STATUS_ERRORS[429][1])
         else:
+            if okta:
+                refuse_unknown_route(request)
             resp = await handler(request)
     except OktaHTTPError as exc:
         resp = json_response(exc.body, exc.status)
+        resp.headers.update(exc.headers)
         if exc.status == 429:
             reset_in = errors[0].reset_in if errors else None
             rate = _rate_for_429(rate, reset_in)

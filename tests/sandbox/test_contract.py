@@ -42,6 +42,11 @@ def _scenario(client: httpx.Client, sandbox: RunningSandbox) -> None:
     client.get(f"/api/v1/apps/{app_id}")
     client.get("/api/v1/apps/0oa00000000000000000")  # 404
     client.put(f"/api/v1/apps/{app_id}", json=UPFLOW_APP)
+    roles = f"/oauth2/v1/clients/{app_id}/roles"
+    role = client.post(roles, json={"type": "HELP_DESK_ADMIN"}).json()
+    client.get(roles)
+    client.get(f"{roles}/{role['id']}")
+    client.delete(f"{roles}/{role['id']}")
     finance = sandbox.org.group_by_name("Finance")
     assert finance is not None
     client.get(f"/api/v1/groups/{finance.id}")
@@ -107,7 +112,8 @@ def test_every_body_validates_against_the_spec(
     assert {200, 201, 204, 400, 401, 403, 404, 429} <= statuses
     # Every Management API route the sandbox serves was exercised (the OAuth and discovery
     # endpoints are not in this spec; test_routes covers them).
-    served = {(m, r) for m, r, _ in OKTA_ROUTES if r.startswith(("/api/", "/.well-known/okta"))}
+    management = ("/api/", "/.well-known/okta", "/oauth2/v1/clients")
+    served = {(m, r) for m, r, _ in OKTA_ROUTES if r.startswith(management)}
     assert served - {(m, r) for m, r, _ in checked} == set()
 
 
