@@ -583,11 +583,10 @@ async def create_secret(request: web.Request) -> web.Response:
     body = await _json_body(request, optional=True)
     with org.lock:
         app = _oidc_app(org, request.match_info["id"])
-        if len(app.secrets) >= MAX_SECRETS:
+        if len(app.secrets) >= MAX_SECRETS:  # active and inactive ones alike
             raise OktaHTTPError(
-                400, "E0000001", "Api validation failed: client_secret",
-                "You can't have more than two client secrets for an app. "
-                "Delete an inactive secret first.",
+                400, "E0000001", "Api validation failed: OAuth2ClientSecretMediated",
+                "You have reached the maximum number of client secrets per client.",
             )  # fmt: skip
         secret = new_secret()
         if body.get("status") == "INACTIVE":

@@ -226,8 +226,12 @@ def test_secret_lifecycle_rules(okta: httpx.Client) -> None:
     assert lone.status_code == 400  # never leave an app without an active secret
     second = okta.post(base, json={})
     assert second.status_code == 201 and len(second.json()["client_secret"]) == 64
-    third = okta.post(base)
-    assert third.status_code == 400 and third.json()["errorCode"] == "E0000001"  # max two
+    third = okta.post(base)  # at most two, active or not: Okta's own words
+    assert third.status_code == 400 and third.json()["errorCode"] == "E0000001"
+    assert third.json()["errorSummary"] == "Api validation failed: OAuth2ClientSecretMediated"
+    assert third.json()["errorCauses"] == [
+        {"errorSummary": "You have reached the maximum number of client secrets per client."}
+    ]
     sid = second.json()["id"]
     assert okta.delete(f"{base}/{sid}").status_code == 400  # active: deactivate first
     off = okta.post(f"{base}/{sid}/lifecycle/deactivate")
