@@ -242,6 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="per-minute limits per bucket: default (generous) or developer (a developer org: "
         "10 a minute for the apps bucket)",
     )
+    p.add_argument(
+        "--engine",
+        choices=("identity", "classic"),
+        default=None,
+        help="the org's engine: identity (default; pipeline idx) or classic (pipeline v1)",
+    )
 
     p = sub.add_parser("forget", help=COMMANDS["forget"])
     p.add_argument("--org-url", default=argparse.SUPPRESS, help="org URL (env OKTA_WIZARD_ORG_URL)")

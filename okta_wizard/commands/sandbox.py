@@ -117,9 +117,7 @@ def _service_app_lines(app: ServiceApp, base_url: str) -> list[str]:
     ]
 
 
-def _banner(
-    base_url: str, secrets_url: str, token: str, control: bool, faults: int, rate_limits: str
-) -> str:
+def _banner(base_url: str, secrets_url: str, token: str, control: bool, faults: int) -> str:
     lines = [
         "Sandbox Okta org running (Ctrl+C to stop).",
         f"  org URL      {base_url}",
@@ -131,9 +129,18 @@ def _banner(
     ]
     if faults:
         lines.append(f"  faults       {faults} active")
-    if rate_limits != "default":
-        lines.append(f"  rate limits  {rate_limits} preset (see docs/sandbox.md)")
     return "\n".join(lines)
+
+
+def _preset_lines(args: argparse.Namespace) -> list[str]:
+    """The banner's word on the org's rate limits and engine, when not the defaults."""
+    lines = []
+    rate_limits = getattr(args, "rate_limits", None) or "default"
+    if rate_limits != "default":
+        lines.append(f"  rate limits  {rate_limits} preset (docs/sandbox.md lists the buckets)")
+    if getattr(args, "engine", None) == "classic":
+        lines.append("  engine       Classic Engine (pipeline v1)")
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:
@@ -155,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
             control=control,
             faults=faults,
             rate_limits=getattr(args, "rate_limits", None),
+            engine=getattr(args, "engine", None),
         )
     except SeedError as exc:
         raise UsageError(str(exc), remedy="Fix the seed file (see docs/sandbox.md).") from None
@@ -164,8 +172,8 @@ def run(args: argparse.Namespace) -> int:
             remedy="Pick another port with --port (0 picks a free one).",
         ) from None
     try:  # from here on Ctrl+C (even during the banner) stops the server cleanly: exit 0
-        rate_limits = getattr(args, "rate_limits", None) or "default"
-        banner = _banner(sb.base_url, sb.secrets_url, sb.token, control, len(faults), rate_limits)
+        banner = _banner(sb.base_url, sb.secrets_url, sb.token, control, len(faults))
+        banner += "".join(f"\n{line}" for line in _preset_lines(args))
         if service_app is not None:
             sb.oauth.register(service_app)
             banner += "\n" + "\n".join(_service_app_lines(service_app, sb.base_url))

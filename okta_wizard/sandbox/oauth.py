@@ -341,7 +341,8 @@ class OAuthRegistry:
         if isinstance(checked, OAuthFailure):
             return checked
         app = checked
-        requested = set(form.get("scope", "").split())
+        in_order = list(dict.fromkeys(form.get("scope", "").split()))  # Okta echoes this order
+        requested = set(in_order)
         if not requested:
             return _oauth_error(
                 400,
@@ -376,7 +377,7 @@ class OAuthRegistry:
             "token_type": token_type,
             "expires_in": self.token_lifetime,
             "access_token": value,
-            "scope": " ".join(sorted(requested)),
+            "scope": " ".join(in_order),
         }
 
     def _verify_assertion(self, assertion: str, token_url: str) -> OAuthFailure | ServiceApp:

@@ -58,6 +58,10 @@ _GENERATED_WORDS = (
 )  # fmt: skip
 
 
+# Okta's two engines, as `/.well-known/okta-organization` names them in `pipeline`.
+ENGINES = {"identity": "idx", "classic": "v1"}
+
+
 class SeedError(ValueError):
     """The seed file does not describe an org; the message says which field is wrong."""
 
@@ -186,11 +190,14 @@ class GroupPage:
 class SandboxOrg:
     """State of one sandbox org. All mutation goes through methods that hold `lock`."""
 
-    def __init__(self, *, subdomain: str = "sandbox", company: str = "Sandbox Inc.") -> None:
+    def __init__(
+        self, *, subdomain: str = "sandbox", company: str = "Sandbox Inc.", engine: str = "identity"
+    ) -> None:
         self.lock = threading.RLock()
         self.id = ids.okta_id("00o")
         self.subdomain = subdomain
         self.company = company
+        self.engine = engine  # "identity" (pipeline idx) or "classic" (pipeline v1)
         self.created = ids.now_iso()
         self.users: dict[str, SandboxUser] = {}
         self.admin_id = ""
@@ -374,13 +381,20 @@ def _system_apps(org: SandboxOrg) -> list[SandboxApp]:
     ]  # fmt: skip
 
 
-def build_org(groups: int = 0, seed: dict[str, Any] | None = None) -> SandboxOrg:
-    """The default org (admin, Everyone, a few named groups incl. Finance) or one from a seed."""
+def build_org(
+    groups: int = 0, seed: dict[str, Any] | None = None, engine: str | None = None
+) -> SandboxOrg:
+    """The default org (admin, Everyone, a few named groups incl. Finance) or one from a seed.
+    `engine`: "identity" (the default) or "classic"; it wins over the seed's `org.engine`."""
     seed = seed or {}
     org_info = _seed_obj(seed, "org")
+    engine = engine or str(org_info.get("engine", "identity"))
+    if engine not in ENGINES:
+        raise SeedError(f"org.engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     org = SandboxOrg(
         subdomain=str(org_info.get("subdomain", "sandbox")),
         company=str(org_info.get("companyName", "Sandbox Inc.")),
+        engine=engine,
     )
     admin = _seed_obj(seed, "admin")
     roles = admin.get("roles", ["SUPER_ADMIN"])

@@ -356,6 +356,7 @@ def start_sandbox(
     rate_limits: str | Mapping[str, int] | None = None,
     enforce_rate_limits: bool = True,
     faults: Iterable[dict[str, Any]] = (),
+    engine: str | None = None,
 ) -> RunningSandbox:
     """Start a sandbox org on loopback; returns once it is listening.
 
@@ -363,7 +364,8 @@ def start_sandbox(
     bucket (sandbox/ratelimits.py): a preset ("default", generous; "developer", a developer
     org: 10 a minute for the apps bucket) or a mapping over the default, e.g. {"apps": 3} or
     {"POST /api/v1/apps": 3} (that route's bucket). `faults`: keyword dicts for
-    `FaultSet.add` (each with "route"), active from the first call.
+    `FaultSet.add` (each with "route"), active from the first call. `engine`: "identity"
+    (the default; `pipeline: idx`) or "classic" (a Classic Engine org: `pipeline: v1`).
     """
     if not is_loopback(host):
         raise SandboxHostError(f"the sandbox listens on loopback only, not on '{host}'")
@@ -377,6 +379,7 @@ def start_sandbox(
         control=control,
         rate_limits=rate_limits,
         enforce_rate_limits=enforce_rate_limits,
+        engine=engine,
     )
     for spec in faults:
         spec = dict(spec)

@@ -8,6 +8,7 @@ from typing import Any
 from okta_wizard.sandbox import ids
 from okta_wizard.sandbox.org import (
     CUSTOM,
+    ENGINES,
     RoleGrant,
     SandboxApp,
     SandboxGroup,
@@ -275,11 +276,25 @@ def org_body(base: str, org: SandboxOrg) -> dict[str, Any]:
     }
 
 
+# `settings` as the terraform recordings of a Classic and an Identity Engine org show them.
+_ORG_SETTINGS = {
+    "classic": {"analyticsCollectionEnabled": False, "bugReportingEnabled": True,
+                "omEnabled": True, "pssoEnabled": False, "desktopMFAEnabled": False,
+                "itpEnabled": False},
+    "identity": {"analyticsCollectionEnabled": False, "bugReportingEnabled": True,
+                 "omEnabled": False, "pssoEnabled": False, "desktopMFAEnabled": False,
+                 "itpEnabled": True, "op4wEnabled": True},
+}  # fmt: skip
+
+
 def well_known_org(base: str, org: SandboxOrg) -> dict[str, Any]:
+    """`pipeline` is "v1" on a Classic Engine org and "idx" on Identity Engine."""
     return {
         "id": org.id,
-        "pipeline": "idx",
-        "_links": {"organization": {"href": base}, "alternate": {"href": base}},
+        "cell": "op3",
+        "_links": {"organization": {"href": base}},
+        "pipeline": ENGINES[org.engine],
+        "settings": copy.deepcopy(_ORG_SETTINGS[org.engine]),
     }
 
 

@@ -43,12 +43,14 @@ class SandboxState:
         control: bool,
         rate_limits: str | Mapping[str, int] | None = None,
         enforce_rate_limits: bool = True,
+        engine: str | None = None,
     ) -> None:
         self.token = token
         self.control = control
         self._groups = groups
         self._seed = seed
-        self.org: SandboxOrg = build_org(groups, seed)
+        self._engine = engine
+        self.org: SandboxOrg = build_org(groups, seed, engine)
         self.faults = FaultSet()
         self.oauth = OAuthRegistry()  # service apps that may sign in with OAuth 2.0
         self.calls: list[Call] = []
@@ -58,7 +60,7 @@ class SandboxState:
 
     def reset(self) -> None:
         """A fresh org from the same options; faults, calls and rate windows cleared."""
-        self.org = build_org(self._groups, self._seed)
+        self.org = build_org(self._groups, self._seed, self._engine)
         self.faults.clear()
         self.calls.clear()
         self.latency = 0.0
