@@ -172,6 +172,7 @@ class SandboxApp:
     extra_fields: dict[str, Any] = field(default_factory=dict)
     # Admin roles assigned to the app as a client (`/oauth2/v1/clients/{id}/roles`).
     admin_roles: list[str] = field(default_factory=list)
+    app_settings: dict[str, Any] = field(default_factory=dict)  # `settings.app`, as sent
 
     @property
     def is_oidc(self) -> bool:
@@ -372,12 +373,24 @@ def new_secret() -> SandboxSecret:
 
 
 def _system_apps(org: SandboxOrg) -> list[SandboxApp]:
-    """The apps every real org has (not OIDC clients a wizard could reuse)."""
+    """The apps every real org has (not OIDC clients a wizard could reuse), with the
+    visibility real orgs answer for them (the 2025 recordings)."""
+
+    def visible(links: dict[str, bool]) -> dict[str, Any]:
+        return {
+            "visibility": {
+                "autoSubmitToolbar": False,
+                "hide": {"iOS": False, "web": False},
+                "appLinks": links,
+            }
+        }
+
     return [
         SandboxApp(ids.okta_id("0oa"), "saasure", "Okta Admin Console", "ACTIVE",
-                   "OPENID_CONNECT", org.created, org.created),
+                   "OPENID_CONNECT", org.created, org.created,
+                   extra_fields=visible({"admin": True})),
         SandboxApp(ids.okta_id("0oa"), "okta_enduser", "Okta Dashboard", "ACTIVE",
-                   "OPENID_CONNECT", org.created, org.created),
+                   "OPENID_CONNECT", org.created, org.created, extra_fields=visible({})),
     ]  # fmt: skip
 
 

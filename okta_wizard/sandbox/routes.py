@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import hmac
 import json
 import re
@@ -278,10 +279,18 @@ def _app_matches(app: SandboxApp, terms: list[tuple[str, str, str]]) -> bool:
     )
 
 
+_USER_EXPAND = re.compile(r"^user/[^,/]+$")
+
+
 async def list_apps(request: web.Request) -> web.Response:
     org = _org(request)
     _require_read(org)
     limit = _limit(request, APPS_DEFAULT_LIMIT, APPS_MAX_LIMIT)
+    expand = request.query.get("expand")
+    if expand is not None and not _USER_EXPAND.match(expand):  # Okta: only `user/{userId}`
+        raise OktaHTTPError(
+            400, "E0000001", "Api validation failed: RequestParams", "Expand query is malformed."
+        )
     q = request.query.get("q", "").lower()
     raw_filter = request.query.get("filter")
     app_fields = {"status": EQ, "name": EQ, "id": EQ}
@@ -344,6 +353,11 @@ def _validate_oidc(settings: dict[str, Any], creds: dict[str, Any]) -> None:
         )  # fmt: skip
 
 
+_NORMALIZED = frozenset({"redirect_uris", "post_logout_redirect_uris", "response_types",
+                         "grant_types", "application_type", "consent_method", "client_uri",
+                         "logo_uri"})  # fmt: skip
+
+
 def _stored_oauth(
     app_id: str, creds: dict[str, Any], settings: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -357,7 +371,13 @@ def _stored_oauth(
         # The spec: "default is true for browser and native app types".
         "pkce_required": bool(creds.get("pkce_required", app_type in ("browser", "native"))),
     }
+    # What Okta does not normalize it stores as sent, and echoes (participate_slo,
+    # frontchannel_logout_uri, network, jwks_uri, issuer_mode...).
+    echoed = {k: copy.deepcopy(v) for k, v in settings.items() if k not in _NORMALIZED}
+    if "frontchannel_logout_uri" in echoed:
+        echoed.setdefault("frontchannel_logout_session_required", False)
     stored_settings = {
+        **echoed,
         "redirect_uris": list(settings.get("redirect_uris") or []),
         "post_logout_redirect_uris": list(settings.get("post_logout_redirect_uris") or []),
         "response_types": list(settings.get("response_types") or ["code"]),
@@ -394,6 +414,7 @@ async def create_app(request: web.Request) -> web.Response:
         status = "INACTIVE" if request.query.get("activate", "true") == "false" else "ACTIVE"
         name = str(body.get("name") or ("oidc_client" if mode == "OPENID_CONNECT" else "bookmark"))
         app = SandboxApp(app_id, name, label, status, mode, now, now)
+        app.app_settings = _app_settings(body)
         if mode == "OPENID_CONNECT":
             app.oauth_credentials, app.oauth_settings = _stored_oauth(app_id, creds, settings)
             secret = new_secret()
@@ -405,6 +426,12 @@ async def create_app(request: web.Request) -> web.Response:
         request[MUTATED] = True
         first = app.secrets[0].value if app.secrets else None
         return json_response(_odd(request, shapes.app_body(_base(request), app, with_secret=first)))
+
+
+def _app_settings(body: dict[str, Any]) -> dict[str, Any]:
+    """`settings.app` as sent (a bookmark's url, requestIntegration): Okta echoes it."""
+    value = (body.get("settings") or {}).get("app")
+    return copy.deepcopy(value) if isinstance(value, dict) else {}
 
 
 def app_cap_error() -> OktaHTTPError:
@@ -446,6 +473,7 @@ async def replace_app(request: web.Request) -> web.Response:
             _validate_oidc(settings, creds)
             app.oauth_credentials, app.oauth_settings = _stored_oauth(app.id, creds, settings)
         app.label = label
+        app.app_settings = _app_settings(body)
         app.last_updated = ids.now_iso()
         request[MUTATED] = True
         active = app.active_secrets()

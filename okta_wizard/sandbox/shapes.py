@@ -54,7 +54,7 @@ def app_body(base: str, app: SandboxApp, *, with_secret: str | None = None) -> d
             "autoLaunch": False,
             "autoSubmitToolbar": False,
             "hide": {"iOS": True, "web": True},
-            "appLinks": {f"{app.name}_link": True},
+            "appLinks": {_app_link(app): True},
         },
         "features": [],
         "signOnMode": app.sign_on_mode,
@@ -64,12 +64,14 @@ def app_body(base: str, app: SandboxApp, *, with_secret: str | None = None) -> d
         },
         "universalLogout": None,
         "settings": {
-            "app": {},
+            "app": copy.deepcopy(app.app_settings),
             "notifications": {
                 "vpn": {"network": {"connection": "DISABLED"}, "message": None, "helpUrl": None}
             },
             "manualProvisioning": False,
             "implicitAssignment": False,
+            "emOptInStatus": "NONE",
+            "notes": {"admin": None, "enduser": None},
         },
         "_links": _app_links(base, href, app),
     }
@@ -79,24 +81,31 @@ def app_body(base: str, app: SandboxApp, *, with_secret: str | None = None) -> d
             oauth["client_secret"] = with_secret
         body["credentials"]["oauthClient"] = oauth
     if app.oauth_settings:
-        body["settings"]["notes"] = {"admin": None, "enduser": None}
+        # Okta's defaults, then what the client sent (Okta echoes the settings it was given).
         body["settings"]["oauthClient"] = {
+            "client_uri": None,
             "logo_uri": None,
-            **copy.deepcopy(app.oauth_settings),
             "issuer_mode": "DYNAMIC",
             "idp_initiated_login": {"mode": "DISABLED", "default_scope": []},
             "wildcard_redirect": "DISABLED",
             "dpop_bound_access_tokens": False,
+            "participate_slo": False,
+            **copy.deepcopy(app.oauth_settings),
         }
     body.update(copy.deepcopy(app.extra_fields))
     return body
+
+
+def _app_link(app: SandboxApp) -> str:
+    """The name of an app's link on the dashboard: `oidc_client_link`; a bookmark's `login`."""
+    return "login" if app.name == "bookmark" else f"{app.name}_link"
 
 
 def _app_links(base: str, href: str, app: SandboxApp) -> dict[str, Any]:
     links: dict[str, Any] = {
         "uploadLogo": {"href": f"{href}/logo", "hints": {"allow": ["POST"]}},
         "appLinks": [
-            {"name": f"{app.name}_link", "type": "text/html",
+            {"name": _app_link(app), "type": "text/html",
              "href": f"{base}/home/{app.name}/{app.id}/aln{app.id[3:]}"}
         ],
         "profileEnrollment": {"href": f"{base}/api/v1/policies/{app.policy_ids[0]}"},
