@@ -7,7 +7,9 @@ in a 50,000-group org.
 
 from __future__ import annotations
 
+import base64
 import bisect
+import hashlib
 import json
 import random
 import threading
@@ -74,13 +76,32 @@ class RoleGrant:
 
     type: str  # SUPER_ADMIN, ..., WORKFLOWS_ADMIN, CUSTOM
     label: str = ""  # a custom role's own label; standard roles use Okta's
-    assignment_type: str = "USER"  # USER | GROUP
+    assignment_type: str = "USER"  # USER | GROUP | CLIENT
     group_id: str | None = None  # GROUP: where it comes from
     permissions: frozenset[str] = frozenset()  # CUSTOM: e.g. {"okta.apps.manage"}
     status: str = "ACTIVE"
-    id: str = field(default_factory=lambda: ids.okta_id("ra1"))
-    role_id: str = field(default_factory=lambda: ids.okta_id("cr0"))  # CUSTOM: the role
-    resource_set: str = field(default_factory=lambda: ids.okta_id("iam"))  # CUSTOM
+
+    # Ids derived from what the grant is, never drawn at random: building an org must not
+    # shift the seeded ids of the snapshot tests. A standard role assigned directly is named
+    # by the base32 of its type, as Okta does (APP_ADMIN is IFIFAX2BIRGUSTQ).
+    @property
+    def id(self) -> str:
+        if self.type == CUSTOM or not self.is_standard:
+            return _derived_id("irb", self.type, self.label, self.assignment_type, self.group_id)
+        if self.assignment_type == "GROUP":
+            return _derived_id("gra", self.type, self.group_id)
+        return base64.b32encode(self.type.encode()).decode().rstrip("=")
+
+    @property
+    def role_id(self) -> str:
+        """A custom role's id (`cr0…`); an IAM-based role is named by its type."""
+        return _derived_id("cr0", self.label) if self.type == CUSTOM else self.type
+
+    @property
+    def resource_set(self) -> str:
+        if self.type != CUSTOM:
+            return f"{self.type}_IAM_POLICY"
+        return _derived_id("iam", self.label, *sorted(self.permissions))
 
     @property
     def display_label(self) -> str:
@@ -361,6 +382,12 @@ class SandboxOrg:
 
     def apps_by_label(self, label: str) -> list[SandboxApp]:
         return [a for a in self.apps.values() if a.label == label]
+
+
+def _derived_id(prefix: str, *parts: str | None) -> str:
+    """A 20-character Okta-looking id that always comes out the same for the same parts."""
+    digest = hashlib.sha256("\x00".join(p or "" for p in parts).encode()).digest()
+    return prefix + "".join(ids.ALPHABET[b % 62] for b in digest[: 20 - len(prefix)])
 
 
 def _grants(roles: Iterable[str | RoleGrant]) -> list[RoleGrant]:

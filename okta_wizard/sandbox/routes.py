@@ -810,9 +810,8 @@ def _client_role_types(state: SandboxState, client_id: str) -> set[str] | list[s
 
 def _client_role(base: str, client_id: str, role_type: str, created: str) -> dict[str, Any]:
     # Okta names a standard role assignment of a client by base32(type): HELP_DESK_ADMIN is
-    # JBCUYUC7IRCVGS27IFCE2SKO in the terraform recordings.
-    assignment_id = base64.b32encode(role_type.encode()).decode().rstrip("=")
-    grant = RoleGrant(role_type, assignment_type="CLIENT", id=assignment_id)
+    # JBCUYUC7IRCVGS27IFCE2SKO in the terraform recordings (RoleGrant.id).
+    grant = RoleGrant(role_type, assignment_type="CLIENT")
     return shapes.role_body(base, grant, f"{base}/oauth2/v1/clients/{client_id}", created)
 
 
@@ -849,7 +848,7 @@ async def list_client_roles(request: web.Request) -> web.Response:
 
 def _assigned(state: SandboxState, client_id: str, assignment_id: str) -> str:
     for role_type in _client_role_types(state, client_id):
-        if base64.b32encode(role_type.encode()).decode().rstrip("=") == assignment_id:
+        if RoleGrant(role_type, assignment_type="CLIENT").id == assignment_id:
             return role_type
     raise not_found(assignment_id, "RoleAssignment")
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from okta_wizard.sandbox import ids
 from okta_wizard.sandbox.org import (
-    CUSTOM,
     ENGINES,
     RoleGrant,
     SandboxApp,
@@ -237,8 +236,7 @@ def role_body(base: str, grant: RoleGrant, assignee: str, created: str) -> dict[
     if grant.is_standard:
         return body
     # IAM-based roles name themselves and a policy resource set; custom roles carry ids.
-    role = grant.role_id if grant.type == CUSTOM else grant.type
-    resource_set = grant.resource_set if grant.type == CUSTOM else f"{grant.type}_IAM_POLICY"
+    role, resource_set = grant.role_id, grant.resource_set
     iam = f"{base}/api/v1/iam"
     body["role"] = role
     body["resource-set"] = resource_set
