@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,59 +68,59 @@ def _env(sb: RunningSandbox, state: str) -> dict[str, str]:
     }
 
 
+@contextmanager
+def _org(rate_limits: str | None = None) -> Iterator[tuple[RunningSandbox, dict[str, str]]]:
+    """A sandbox org and the environment of commands against it; forgotten afterwards (the
+    keyring entry included)."""
+    with tempfile.TemporaryDirectory(prefix="okta-wizard-bench-") as state:
+        sb = start_sandbox(host="127.0.0.1", port=0, rate_limits=rate_limits)
+        env = _env(sb, state)
+        try:
+            yield sb, env
+            _run(sb, "forget", env)
+        finally:
+            sb.stop()
+
+
 def calls_per_command() -> None:
     print("calls per rate-limit bucket (generous limits: counts only)")
     columns = [b for b in BUCKET_NAMES if b != "public"] + ["public"]
     print(f"  {'command':<13}" + "".join(f"{b:>8}" for b in columns) + f"{'total':>8}")
-    with tempfile.TemporaryDirectory(prefix="okta-wizard-bench-") as state:
-        sb = start_sandbox(host="127.0.0.1", port=0)
-        try:
-            env = _env(sb, state)
-            for name in ("fresh apply", "rerun", "verify", "plan"):
-                sb.state.calls.clear()
-                _run(sb, name, env)
-                counts = sb.calls_per_bucket()
-                cells = "".join(f"{counts.get(b, 0):>8}" for b in columns)
-                goal = GOALS.get(name)
-                note = ""
-                if goal is not None:
-                    apps = counts.get("apps", 0)
-                    note = (
-                        f"   apps {apps} (goal <= {goal}: {'met' if apps <= goal else 'not met'})"
-                    )
-                print(f"  {name:<13}{cells}{sum(counts.values()):>8}{note}")
-            _run(sb, "forget", env)
-        finally:
-            sb.stop()
+    with _org() as (sb, env):
+        for name in ("fresh apply", "rerun", "verify", "plan"):
+            sb.state.calls.clear()
+            _run(sb, name, env)
+            counts = sb.calls_per_bucket()
+            cells = "".join(f"{counts.get(b, 0):>8}" for b in columns)
+            goal = GOALS.get(name)
+            note = ""
+            if goal is not None:
+                apps = counts.get("apps", 0)
+                note = f"   apps {apps} (goal <= {goal}: {'met' if apps <= goal else 'not met'})"
+            print(f"  {name:<13}{cells}{sum(counts.values()):>8}{note}")
 
 
 def developer_org_sequence() -> None:
     """The four commands in a row within one minute, then `plan` (the row of the report that
     found a 58 s wait), each line with its own wall time and what it spent."""
     print("\napply + verify + credentials + rerun in a row, developer-org preset (apps 10/min)")
-    with tempfile.TemporaryDirectory(prefix="okta-wizard-bench-") as state:
-        sb = start_sandbox(host="127.0.0.1", port=0, rate_limits="developer")
-        try:
-            env = _env(sb, state)
-            total = 0.0
-            for name in ("fresh apply", "verify", "credentials", "rerun", "plan"):
-                if name == "plan":
-                    four = "(apply + verify + credentials + rerun)"
-                    print(f"  {'in a row':<13} {total:7.2f} s   {four}")
-                before = len(sb.calls)
-                seconds, _ = _run(sb, name, env)
-                total += seconds
-                calls = list(sb.calls)[before:]
-                refused = sum(1 for c in calls if c.status == 429)
-                apps = sum(1 for c in calls if bucket_of(c.key).name == "apps")
-                print(
-                    f"  {name:<13} {seconds:7.2f} s   apps-bucket calls {apps:2d}, "
-                    f"429 answers {refused}"
-                )
-            print(f"  {'with plan':<13} {total:7.2f} s")
-            _run(sb, "forget", env)
-        finally:
-            sb.stop()
+    with _org("developer") as (sb, env):
+        total = 0.0
+        for name in ("fresh apply", "verify", "credentials", "rerun", "plan"):
+            if name == "plan":
+                four = "(apply + verify + credentials + rerun)"
+                print(f"  {'in a row':<13} {total:7.2f} s   {four}")
+            before = len(sb.calls)
+            seconds, _ = _run(sb, name, env)
+            total += seconds
+            calls = list(sb.calls)[before:]
+            refused = sum(1 for c in calls if c.status == 429)
+            apps = sum(1 for c in calls if bucket_of(c.key).name == "apps")
+            print(
+                f"  {name:<13} {seconds:7.2f} s   apps-bucket calls {apps:2d}, "
+                f"429 answers {refused}"
+            )
+        print(f"  {'with plan':<13} {total:7.2f} s")
 
 
 def main() -> None:
