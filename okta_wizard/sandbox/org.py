@@ -266,12 +266,6 @@ class SandboxOrg:
     def admin_may_read(self) -> bool:
         return any(g.allows_read() for g in self.admin.grants)
 
-    def may_read_roles_of(self, caller: SandboxUser, user: SandboxUser) -> bool:
-        """Okta's rule for `GET /api/v1/users/{id}/roles` (terraform-provider-okta #1372)."""
-        if caller.is_super_admin:
-            return True
-        return self.own_roles_readable and caller.id == user.id
-
     # ---------------------------------------------------------------- groups
     def add_group(
         self,

@@ -227,20 +227,13 @@ async def get_user(request: web.Request) -> web.Response:
 
 
 async def get_user_roles(request: web.Request) -> web.Response:
-    """Only a Super Admin may list an admin's roles (else 403 E0000006, as real Okta answers);
-    in the `own_roles_readable` variant an admin may also list their own."""
+    """Only a Super Admin may list an admin's roles: anybody else gets 403 E0000006, as from
+    real Okta (terraform-provider-okta #1372, #1541, #1900). In the `own_roles_readable`
+    variant an admin may also list their own."""
     org = _org(request)
     with org.lock:
-        principal = request.get(PRINCIPAL)
-        if principal is not None:
-            allowed = "SUPER_ADMIN" in principal.roles
-        else:
-            uid = request.match_info["id"]
-            target = org.admin if uid in ("me", org.admin_id) else None
-            allowed = org.admin.is_super_admin or (
-                target is not None and org.may_read_roles_of(org.admin, target)
-            )
-        if not allowed:
+        own = request.get(PRINCIPAL) is None and request.match_info["id"] in ("me", org.admin_id)
+        if not (_caller_is_super_admin(request) or (own and org.own_roles_readable)):
             raise forbidden()
         return json_response(shapes.roles_body(_base(request), _user(request)))
 
@@ -695,13 +688,14 @@ async def delete_secret(request: web.Request) -> web.Response:
 GROUP_SEARCH_FIELDS = {"profile.name": EQ_SW, "type": EQ, "id": EQ}
 GROUP_FILTER_FIELDS = {"id": EQ, "type": EQ, "lastUpdated": DATE_OPS,
                        "lastMembershipUpdated": DATE_OPS}  # fmt: skip
+# Okta's timestamps (ISO 8601, UTC, fixed width) compare as text.
 _COMPARE = {
     "eq": str.__eq__,
     "gt": str.__gt__,
     "ge": str.__ge__,
     "lt": str.__lt__,
     "le": str.__le__,
-}  # fmt: skip  (Okta's timestamps compare as text)
+}
 
 
 def _search_groups(
