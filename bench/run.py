@@ -5,8 +5,10 @@ keyring session. Exit status: 1 if any bench failed or missed its goal.
 Run: .venv/bin/python bench/run.py [NAME ...]   (names without .py select a subset)
 
 Benches: apply_calls, gateway_first_call, handoff (one-time link: encrypt + post to the
-sandbox PrivateBin endpoint, PBKDF2 cost), help_start, sandbox_groups, service_app_signin
-(private key JWT RS256/ES256/DPoP: token + first call), tui_start. A new
+sandbox PrivateBin endpoint, PBKDF2 cost), help_start, rate_limit_buckets (calls per Okta
+rate-limit bucket per command; apply + verify + credentials + rerun against a developer org's
+limits), sandbox_groups, service_app_signin (private key JWT RS256/ES256/DPoP: token + first
+call), tui_start. A new
 bench/<name>.py is picked up by the glob below.
 """
 

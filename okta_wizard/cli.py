@@ -253,6 +253,19 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: okta.apps.read okta.apps.manage okta.groups.read)",
     )
     p.add_argument("--service-app-dpop", action="store_true", help="that service app requires DPoP")
+    p.add_argument(
+        "--rate-limits",
+        choices=("default", "developer"),
+        default="default",
+        help="per-minute limits per bucket: default (generous) or developer (a developer org: "
+        "10 a minute for the apps bucket)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("identity", "classic"),
+        default=None,
+        help="the org's engine: identity (default; pipeline idx) or classic (pipeline v1)",
+    )
 
     p = sub.add_parser("forget", help=COMMANDS["forget"])
     p.add_argument("--org-url", default=argparse.SUPPRESS, help="org URL (env OKTA_WIZARD_ORG_URL)")

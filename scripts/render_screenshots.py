@@ -22,6 +22,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 OUT = REPO / "screenshots"
 SIZE = (120, 36)
+# The sandbox listens on a free port; the pictures show this host:port instead (never bound),
+# so they do not change with the port of the run. Same length: the layout stays the real one.
+DISPLAY_HOST = "127.0.0.1:18443"
+
+
+def displayed(svg: str, base_url: str) -> str:
+    live = base_url.removeprefix("http://")
+    return svg.replace(live, DISPLAY_HOST) if len(live) == len(DISPLAY_HOST) else svg
 
 
 def leaked(svg: str, secrets: list[str]) -> bool:
@@ -89,7 +97,9 @@ async def render(out: Path, sandbox: Any = None) -> list[Path]:
                 return values
 
             def shoot(name: str) -> None:
-                svg = app.export_screenshot(title=f"okta-wizard demo · {name}")
+                svg = displayed(
+                    app.export_screenshot(title=f"okta-wizard demo · {name}"), sandbox.base_url
+                )
                 if leaked(svg, secrets()):
                     raise SystemExit(f"refusing to write {name}.svg: it contains a secret")
                 path = out / f"{name}.svg"

@@ -146,6 +146,17 @@ def _banner(base_url: str, secrets_url: str, token: str, control_line: str, faul
     return "\n".join(lines)
 
 
+def _preset_lines(args: argparse.Namespace) -> list[str]:
+    """The banner's word on the org's rate limits and engine, when not the defaults."""
+    lines = []
+    rate_limits = getattr(args, "rate_limits", None) or "default"
+    if rate_limits != "default":
+        lines.append(f"  rate limits  {rate_limits} preset (docs/sandbox.md lists the buckets)")
+    if getattr(args, "engine", None) == "classic":
+        lines.append("  engine       Classic Engine (pipeline v1)")
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     _check_args(args)
     faults = _fault_specs(list(args.fault or []))
@@ -170,6 +181,8 @@ def run(args: argparse.Namespace) -> int:
             control=control,
             control_token=os.environ.get(CONTROL_TOKEN_ENV) or None,
             faults=faults,
+            rate_limits=getattr(args, "rate_limits", None),
+            engine=getattr(args, "engine", None),
         )
     except SeedError as exc:
         raise UsageError(str(exc), remedy="Fix the seed file (see docs/sandbox.md).") from None
@@ -181,6 +194,7 @@ def run(args: argparse.Namespace) -> int:
     try:  # from here on Ctrl+C (even during the banner) stops the server cleanly: exit 0
         control_line = _control_line(sb.base_url, sb.control_token, show_control_token)
         banner = _banner(sb.base_url, sb.secrets_url, sb.token, control_line, len(faults))
+        banner += "".join(f"\n{line}" for line in _preset_lines(args))
         if service_app is not None:
             sb.oauth.register(service_app)
             banner += "\n" + "\n".join(_service_app_lines(service_app, sb.base_url))

@@ -80,6 +80,8 @@ UNAVAILABLE_REMEDY = (
 )
 _APP_CAP_MARKER = "maximum number of instances"
 _SECRET_CAP_MARKER = "maximum number of client secrets"
+# Okta's summary of that 400 E0000001: "Api validation failed: OAuth2ClientSecretMediated".
+_SECRET_CAP_SUMMARY = "oauth2clientsecretmediated"
 
 
 def _causes(body: object) -> list[str]:
@@ -180,12 +182,13 @@ def error_for_response(
             "Delete an app you no longer use (Applications > the app > Deactivate, then "
             "Delete), or reuse an existing app, then run again.",
         )
-    if _SECRET_CAP_MARKER in lowered:
+    if _SECRET_CAP_MARKER in lowered or (code == "E0000001" and _SECRET_CAP_SUMMARY in lowered):
         return make(
             ErrorKind.CONFLICT,
             f"Okta refused to {action}: the app already has two client secrets (the maximum)",
-            "Deactivate and delete the unused client secret (the app > General > Client "
-            "Secrets), then run again.",
+            "Delete an inactive client secret of the app (Admin Console > Applications > the "
+            "app > General > Client Secrets; deactivate the one Upflow does not use first, "
+            "never the one it signs in with), then run again.",
         )
     if code == "E0000029":
         return make(

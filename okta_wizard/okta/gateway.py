@@ -24,7 +24,6 @@ from okta_wizard.okta import parse
 from okta_wizard.okta.credentials import ApiToken, Credential
 from okta_wizard.okta.errors import ErrorKind, OktaError, foreign_url
 from okta_wizard.okta.models import (
-    ROLES_THAT_CREATE_OIDC_APPS,
     Actor,
     ClientSecret,
     CreatedApp,
@@ -34,6 +33,8 @@ from okta_wizard.okta.models import (
     OidcAppSettings,
     OrgInfo,
     Permissions,
+    Role,
+    may_create_oidc_apps,
 )
 from okta_wizard.okta.retry import RawResponse, backoff_delay
 from okta_wizard.okta.transport import Transport
@@ -144,12 +145,14 @@ class Gateway:
             missing.append(GROUPS_READ)
         if roles is None:
             missing.append(f"{ROLES_READ} (to confirm it may create OIDC apps)")
-        elif not any(r in ROLES_THAT_CREATE_OIDC_APPS for r in roles):
+        elif may_create_oidc_apps(roles) is False:
             missing.append(APPS_MANAGE)
         return Permissions(can_read_apps, can_read_groups, roles, tuple(missing))
 
-    async def list_roles(self, actor: Actor) -> tuple[str, ...] | None:
-        """The admin role types of the user or service app; None if they cannot be read."""
+    async def list_roles(self, actor: Actor) -> tuple[Role, ...] | None:
+        """The admin roles of the user or service app; None if they cannot be read. Real Okta
+        lets only Super Admins read an admin's roles: anybody else gets 403 E0000006 here,
+        and the preflight leaves the decision to Okta at create time."""
         if actor.kind == "user":
             route, params = "/api/v1/users/{id}/roles", {"id": actor.id}
         else:
@@ -164,7 +167,7 @@ class Gateway:
         )
         if response.status != 200:
             return None
-        return parse.role_types_from_json(response.json())
+        return parse.roles_from_json(response.json())
 
     async def _can(self, method: str, route: str, query: dict[str, str | int], action: str) -> bool:
         response = await self._http.management(

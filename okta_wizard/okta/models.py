@@ -33,6 +33,62 @@ class Actor:
 
 
 ROLES_THAT_CREATE_OIDC_APPS = ("SUPER_ADMIN", "APP_ADMIN", "API_ACCESS_MANAGEMENT_ADMIN")
+# Okta's standard roles: what each allows is documented, so the preflight may judge them. Any
+# other type (CUSTOM roles, whose permissions sit in a resource set; IAM-based roles such as
+# WORKFLOWS_ADMIN; types newer than this list) only Okta can judge, at create time.
+STANDARD_ROLES = frozenset(
+    {
+        *ROLES_THAT_CREATE_OIDC_APPS,
+        "ORG_ADMIN",
+        "READ_ONLY_ADMIN",
+        "GROUP_MEMBERSHIP_ADMIN",
+        "USER_ADMIN",
+        "HELP_DESK_ADMIN",
+        "REPORT_ADMIN",
+        "MOBILE_ADMIN",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    """One admin role assignment, as `GET /api/v1/users/{id}/roles` lists it."""
+
+    type: str  # SUPER_ADMIN, ..., CUSTOM, or a type newer than the product
+    label: str = ""  # Okta's label; a custom role's own name (shown, never judged)
+    assignment_type: str = "USER"  # USER | GROUP (inherited from a group) | CLIENT
+    status: str = "ACTIVE"
+
+    @property
+    def judgeable(self) -> bool:
+        """An active standard role: whether it may create OIDC apps is documented."""
+        return self.type in STANDARD_ROLES and self.status == "ACTIVE"
+
+    @property
+    def creates_oidc_apps(self) -> bool:
+        return self.judgeable and self.type in ROLES_THAT_CREATE_OIDC_APPS
+
+    def describe(self) -> str:
+        name = f'custom role "{self.label}"' if self.type == "CUSTOM" and self.label else self.type
+        notes = []
+        if self.status != "ACTIVE":
+            notes.append(self.status.lower())
+        if self.assignment_type == "GROUP":
+            notes.append("through a group")
+        return f"{name} ({', '.join(notes)})" if notes else name
+
+
+def may_create_oidc_apps(roles: tuple[Role, ...] | None) -> bool | None:
+    """True: a role that may create OIDC apps. False: only standard roles, none of which may.
+    None: the roles are unknown, or one of them is a role the product cannot judge (a custom
+    or unfamiliar role may allow it): Okta decides when the app is created."""
+    if roles is None:
+        return None
+    if any(role.creates_oidc_apps for role in roles):
+        return True
+    if any(not role.judgeable for role in roles):
+        return None
+    return False
 
 
 @dataclass(frozen=True)
@@ -41,14 +97,21 @@ class Permissions:
 
     can_read_apps: bool
     can_read_groups: bool
-    roles: tuple[str, ...] | None  # None: the roles could not be read
+    roles: tuple[Role, ...] | None  # None: the roles could not be read
     missing: tuple[str, ...] = ()  # human-readable: what is missing (scopes, roles)
 
     @property
     def can_create_oidc_apps(self) -> bool | None:
+        return may_create_oidc_apps(self.roles)
+
+    @property
+    def role_types(self) -> tuple[str, ...] | None:
+        return None if self.roles is None else tuple(r.type for r in self.roles)
+
+    def describe_roles(self) -> str:
         if self.roles is None:
-            return None
-        return any(role in ROLES_THAT_CREATE_OIDC_APPS for role in self.roles)
+            return "roles not readable"
+        return ", ".join(r.describe() for r in self.roles) or "no admin role"
 
 
 @dataclass(frozen=True)

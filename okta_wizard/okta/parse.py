@@ -26,6 +26,7 @@ from okta_wizard.okta.models import (
     OidcApp,
     OidcAppSettings,
     OrgInfo,
+    Role,
 )
 from okta_wizard.secret import Secret
 from okta_wizard.textsafe import visible
@@ -183,11 +184,27 @@ def user_actor_from_json(data: object) -> Actor:
     )
 
 
-def role_types_from_json(data: object) -> tuple[str, ...]:
-    """`GET /api/v1/users/{id}/roles` (or a client's roles): `[{type: "SUPER_ADMIN", …}]`."""
+def roles_from_json(data: object) -> tuple[Role, ...] | None:
+    """`GET /api/v1/users/{id}/roles` (or a client's): standard roles, IAM-based and custom
+    ones (`type: CUSTOM` with its own label), assigned to the user or inherited from a group.
+    None when the answer is not a list of roles (nothing can be judged from it)."""
     if not isinstance(data, list):
-        return ()
-    return tuple(t for t in (_text(_dict(r).get("type")) for r in data) if t)
+        return None
+    roles = []
+    for item in data:
+        entry = _dict(item)
+        role_type = _str(entry.get("type"))
+        if not role_type:
+            continue
+        roles.append(
+            Role(
+                type=visible(role_type),
+                label=_text(entry.get("label")),
+                assignment_type=_text(entry.get("assignmentType")) or "USER",
+                status=_text(entry.get("status")) or "ACTIVE",
+            )
+        )
+    return tuple(roles)
 
 
 def org_info_from_json(data: object, url: str) -> OrgInfo:

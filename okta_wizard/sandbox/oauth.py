@@ -87,6 +87,8 @@ def required_scope(route_key: str) -> str | None:
     """
     method, _, path = route_key.partition(" ")
     parts = path.strip("/").split("/")
+    if parts[:3] == ["oauth2", "v1", "clients"] and "roles" in parts:
+        return "okta.roles.read" if method == "GET" else "okta.roles.manage"
     if parts[:2] != ["api", "v1"] or len(parts) < 3:
         return None
     resource = {"apps": "apps", "groups": "groups", "users": "users", "org": "orgs"}.get(parts[2])
@@ -150,6 +152,7 @@ class ServiceApp:
     roles: set[str] = field(default_factory=lambda: {"APP_ADMIN"})
     require_dpop: bool = False
     label: str = "okta-wizard service app"
+    created: str = field(default_factory=ids.now_iso)  # of its role assignments
 
 
 @dataclass(frozen=True)
@@ -338,7 +341,8 @@ class OAuthRegistry:
         if isinstance(checked, OAuthFailure):
             return checked
         app = checked
-        requested = set(form.get("scope", "").split())
+        in_order = list(dict.fromkeys(form.get("scope", "").split()))  # Okta echoes this order
+        requested = set(in_order)
         if not requested:
             return _oauth_error(
                 400,
@@ -373,7 +377,7 @@ class OAuthRegistry:
             "token_type": token_type,
             "expires_in": self.token_lifetime,
             "access_token": value,
-            "scope": " ".join(sorted(requested)),
+            "scope": " ".join(in_order),
         }
 
     def _verify_assertion(self, assertion: str, token_url: str) -> OAuthFailure | ServiceApp:

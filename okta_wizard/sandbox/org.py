@@ -7,7 +7,9 @@ in a 50,000-group org.
 
 from __future__ import annotations
 
+import base64
 import bisect
+import hashlib
 import json
 import random
 import threading
@@ -22,7 +24,10 @@ from okta_wizard.sandbox import ids
 # an Org Admin may not.
 OIDC_CREATOR_ROLES = frozenset({"SUPER_ADMIN", "APP_ADMIN", "API_ACCESS_MANAGEMENT_ADMIN"})
 APP_READER_ROLES = OIDC_CREATOR_ROLES | {"ORG_ADMIN", "READ_ONLY_ADMIN"}
-ROLE_LABELS = {
+# What a custom role must grant (through its resource set) to create or to read apps.
+CREATE_PERMISSION = "okta.apps.manage"
+READ_PERMISSIONS = frozenset({"okta.apps.read", "okta.apps.manage"})
+ROLE_LABELS = {  # the standard roles
     "SUPER_ADMIN": "Super Administrator",
     "ORG_ADMIN": "Organizational Administrator",
     "APP_ADMIN": "Application Administrator",
@@ -34,6 +39,14 @@ ROLE_LABELS = {
     "REPORT_ADMIN": "Report Administrator",
     "MOBILE_ADMIN": "Mobile Administrator",
 }
+# IAM-based standard roles (Okta's RoleType) and custom roles: the role lists of real orgs hold
+# them too. Their answers look like custom role assignments (role, resource-set).
+IAM_ROLE_LABELS = {
+    "ACCESS_CERTIFICATIONS_ADMIN": "Access Certifications Administrator",
+    "ACCESS_REQUESTS_ADMIN": "Access Requests Administrator",
+    "WORKFLOWS_ADMIN": "Workflows Administrator",
+}
+CUSTOM = "CUSTOM"
 SEED_GROUPS = (  # name, description, member count
     ("Finance", "Finance and accounting", 18),
     ("Accounts Receivable", "Collections team (uses Upflow)", 6),
@@ -47,8 +60,66 @@ _GENERATED_WORDS = (
 )  # fmt: skip
 
 
+# Okta's two engines, as `/.well-known/okta-organization` names them in `pipeline`.
+ENGINES = {"identity": "idx", "classic": "v1"}
+
+
 class SeedError(ValueError):
     """The seed file does not describe an org; the message says which field is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleGrant:
+    """One admin role assignment of a user: a standard role, an IAM-based one or a custom role
+    (its label and the permissions its resource set grants), assigned to the user or inherited
+    from a group the user is in."""
+
+    type: str  # SUPER_ADMIN, ..., WORKFLOWS_ADMIN, CUSTOM
+    label: str = ""  # a custom role's own label; standard roles use Okta's
+    assignment_type: str = "USER"  # USER | GROUP | CLIENT
+    group_id: str | None = None  # GROUP: where it comes from
+    permissions: frozenset[str] = frozenset()  # CUSTOM: e.g. {"okta.apps.manage"}
+    status: str = "ACTIVE"
+
+    # Ids derived from what the grant is, never drawn at random: building an org must not
+    # shift the seeded ids of the snapshot tests. A standard role assigned directly is named
+    # by the base32 of its type, as Okta does (APP_ADMIN is IFIFAX2BIRGUSTQ).
+    @property
+    def id(self) -> str:
+        if self.type == CUSTOM or not self.is_standard:
+            return _derived_id("irb", self.type, self.label, self.assignment_type, self.group_id)
+        if self.assignment_type == "GROUP":
+            return _derived_id("gra", self.type, self.group_id)
+        return base64.b32encode(self.type.encode()).decode().rstrip("=")
+
+    @property
+    def role_id(self) -> str:
+        """A custom role's id (`cr0…`); an IAM-based role is named by its type."""
+        return _derived_id("cr0", self.label) if self.type == CUSTOM else self.type
+
+    @property
+    def resource_set(self) -> str:
+        if self.type != CUSTOM:
+            return f"{self.type}_IAM_POLICY"
+        return _derived_id("iam", self.label, *sorted(self.permissions))
+
+    @property
+    def display_label(self) -> str:
+        return self.label or ROLE_LABELS.get(self.type) or IAM_ROLE_LABELS.get(self.type, self.type)
+
+    @property
+    def is_standard(self) -> bool:
+        return self.type in ROLE_LABELS
+
+    def allows_create(self) -> bool:
+        if self.status != "ACTIVE":
+            return False
+        return self.type in OIDC_CREATOR_ROLES or CREATE_PERMISSION in self.permissions
+
+    def allows_read(self) -> bool:
+        if self.status != "ACTIVE":
+            return False
+        return self.type in APP_READER_ROLES or bool(READ_PERMISSIONS & self.permissions)
 
 
 @dataclass(slots=True)
@@ -59,11 +130,16 @@ class SandboxUser:
     first_name: str
     last_name: str
     created: str
-    roles: list[str] = field(default_factory=lambda: ["SUPER_ADMIN"])
-    role_ids: dict[str, str] = field(default_factory=dict)
+    grants: list[RoleGrant] = field(default_factory=lambda: [RoleGrant("SUPER_ADMIN")])
 
-    def role_id(self, role: str) -> str:
-        return self.role_ids.setdefault(role, ids.okta_id("ra1"))
+    @property
+    def roles(self) -> list[str]:
+        """The role types, e.g. ["SUPER_ADMIN"] (custom roles as "CUSTOM")."""
+        return [g.type for g in self.grants]
+
+    @property
+    def is_super_admin(self) -> bool:
+        return any(g.type == "SUPER_ADMIN" and g.status == "ACTIVE" for g in self.grants)
 
 
 @dataclass(slots=True)
@@ -115,6 +191,9 @@ class SandboxApp:
     )
     # Fields real Okta may add that the SDK's models do not know (fault: "odd app").
     extra_fields: dict[str, Any] = field(default_factory=dict)
+    # Admin roles assigned to the app as a client (`/oauth2/v1/clients/{id}/roles`).
+    admin_roles: list[str] = field(default_factory=list)
+    app_settings: dict[str, Any] = field(default_factory=dict)  # `settings.app`, as sent
 
     @property
     def is_oidc(self) -> bool:
@@ -133,11 +212,14 @@ class GroupPage:
 class SandboxOrg:
     """State of one sandbox org. All mutation goes through methods that hold `lock`."""
 
-    def __init__(self, *, subdomain: str = "sandbox", company: str = "Sandbox Inc.") -> None:
+    def __init__(
+        self, *, subdomain: str = "sandbox", company: str = "Sandbox Inc.", engine: str = "identity"
+    ) -> None:
         self.lock = threading.RLock()
         self.id = ids.okta_id("00o")
         self.subdomain = subdomain
         self.company = company
+        self.engine = engine  # "identity" (pipeline idx) or "classic" (pipeline v1)
         self.created = ids.now_iso()
         self.users: dict[str, SandboxUser] = {}
         self.admin_id = ""
@@ -148,29 +230,41 @@ class SandboxOrg:
         self.apps: dict[str, SandboxApp] = {}
         # Okta's per-org cap on app instances (free / Integrator orgs); None: no cap.
         self.max_apps: int | None = None
+        # Real Okta refuses `GET /api/v1/users/{id}/roles` (403 E0000006) to every admin but a
+        # Super Admin. Whether an admin may read their own roles is not confirmed: True is that
+        # variant (their own list only, still 403 for anybody else's).
+        self.own_roles_readable = False
 
     # ---------------------------------------------------------------- users and roles
     @property
     def admin(self) -> SandboxUser:
         return self.users[self.admin_id]
 
-    def add_user(self, login: str, first: str, last: str, roles: Iterable[str]) -> SandboxUser:
+    def add_user(
+        self, login: str, first: str, last: str, roles: Iterable[str | RoleGrant]
+    ) -> SandboxUser:
         with self.lock:
             user = SandboxUser(ids.okta_id("00u"), login, login, first, last, self.created)
-            user.roles = list(roles)
+            user.grants = _grants(roles)
             self.users[user.id] = user
             return user
 
-    def set_admin_roles(self, roles: Iterable[str]) -> None:
-        """E.g. `["ORG_ADMIN"]`: an admin who may not create OIDC apps."""
+    def set_admin_roles(
+        self, roles: Iterable[str | RoleGrant], *, own_roles_readable: bool | None = None
+    ) -> None:
+        """E.g. `["ORG_ADMIN"]`: an admin who may not create OIDC apps. Role types, or
+        `RoleGrant`s for custom and group-inherited roles. `own_roles_readable=True`: the
+        variant of Okta where an admin may read their own roles."""
         with self.lock:
-            self.admin.roles = list(roles)
+            self.admin.grants = _grants(roles)
+            if own_roles_readable is not None:
+                self.own_roles_readable = own_roles_readable
 
     def admin_may_create_oidc(self) -> bool:
-        return bool(OIDC_CREATOR_ROLES.intersection(self.admin.roles))
+        return any(g.allows_create() for g in self.admin.grants)
 
     def admin_may_read(self) -> bool:
-        return bool(APP_READER_ROLES.intersection(self.admin.roles))
+        return any(g.allows_read() for g in self.admin.grants)
 
     # ---------------------------------------------------------------- groups
     def add_group(
@@ -284,38 +378,67 @@ class SandboxOrg:
         return [a for a in self.apps.values() if a.label == label]
 
 
+def _derived_id(prefix: str, *parts: str | None) -> str:
+    """A 20-character Okta-looking id that always comes out the same for the same parts."""
+    digest = hashlib.sha256("\x00".join(p or "" for p in parts).encode()).digest()
+    return prefix + "".join(ids.ALPHABET[b % 62] for b in digest[: 20 - len(prefix)])
+
+
+def _grants(roles: Iterable[str | RoleGrant]) -> list[RoleGrant]:
+    return [r if isinstance(r, RoleGrant) else RoleGrant(r) for r in roles]
+
+
 def new_secret() -> SandboxSecret:
     now = ids.now_iso()
     return SandboxSecret(ids.okta_id("ocs"), ids.client_secret_value(), "ACTIVE", now, now)
 
 
 def _system_apps(org: SandboxOrg) -> list[SandboxApp]:
-    """The apps every real org has (not OIDC clients a wizard could reuse)."""
+    """The apps every real org has (not OIDC clients a wizard could reuse), with the
+    visibility real orgs answer for them (the 2025 recordings)."""
+
+    def visible(links: dict[str, bool]) -> dict[str, Any]:
+        return {
+            "visibility": {
+                "autoSubmitToolbar": False,
+                "hide": {"iOS": False, "web": False},
+                "appLinks": links,
+            }
+        }
+
     return [
         SandboxApp(ids.okta_id("0oa"), "saasure", "Okta Admin Console", "ACTIVE",
-                   "OPENID_CONNECT", org.created, org.created),
+                   "OPENID_CONNECT", org.created, org.created,
+                   extra_fields=visible({"admin": True})),
         SandboxApp(ids.okta_id("0oa"), "okta_enduser", "Okta Dashboard", "ACTIVE",
-                   "OPENID_CONNECT", org.created, org.created),
+                   "OPENID_CONNECT", org.created, org.created, extra_fields=visible({})),
     ]  # fmt: skip
 
 
-def build_org(groups: int = 0, seed: dict[str, Any] | None = None) -> SandboxOrg:
-    """The default org (admin, Everyone, a few named groups incl. Finance) or one from a seed."""
+def build_org(
+    groups: int = 0, seed: dict[str, Any] | None = None, engine: str | None = None
+) -> SandboxOrg:
+    """The default org (admin, Everyone, a few named groups incl. Finance) or one from a seed.
+    `engine`: "identity" (the default) or "classic"; it wins over the seed's `org.engine`."""
     seed = seed or {}
     org_info = _seed_obj(seed, "org")
+    engine = engine or str(org_info.get("engine", "identity"))
+    if engine not in ENGINES:
+        raise SeedError(f"org.engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     org = SandboxOrg(
         subdomain=str(org_info.get("subdomain", "sandbox")),
         company=str(org_info.get("companyName", "Sandbox Inc.")),
+        engine=engine,
     )
     admin = _seed_obj(seed, "admin")
     roles = admin.get("roles", ["SUPER_ADMIN"])
-    if not isinstance(roles, list) or not all(r in ROLE_LABELS for r in roles):
+    if not isinstance(roles, list):
         raise SeedError(f"admin.roles must be a list of Okta role types ({', '.join(ROLE_LABELS)})")
     user = org.add_user(
         str(admin.get("login", "admin@example.com")),
         str(admin.get("firstName", "Ada")),
         str(admin.get("lastName", "Admin")),
-        roles,
+        [],
     )
     if "email" in admin:  # else the login, as Okta's default profile has it
         user.email = str(admin["email"])
@@ -329,6 +452,11 @@ def build_org(groups: int = 0, seed: dict[str, Any] | None = None) -> SandboxOrg
             org.add_group(name, description, users_count=count)
     else:
         _add_seed_groups(org, seed_groups)
+    user.grants = [_seed_grant(org, i, entry) for i, entry in enumerate(roles)]
+    readable = seed.get("ownRolesReadable", False)
+    if not isinstance(readable, bool):
+        raise SeedError("ownRolesReadable must be true or false")
+    org.own_roles_readable = readable
     org.add_generated_groups(groups)
     for app in _system_apps(org):
         org.add_app(app)
@@ -365,6 +493,38 @@ def _seed_list(seed: dict[str, Any], key: str) -> list[Any]:
     if not isinstance(value, list):
         raise SeedError(f"'{key}' must be a JSON list")
     return value
+
+
+def _seed_grant(org: SandboxOrg, i: int, entry: Any) -> RoleGrant:
+    """`"APP_ADMIN"`, or `{"type": "CUSTOM", "label": "...", "permissions": [...]}`, or
+    `{"type": "APP_ADMIN", "assignmentType": "GROUP", "group": "IT Admins"}`."""
+    where = f"admin.roles[{i}]"
+    if isinstance(entry, str):
+        entry = {"type": entry}
+    if not isinstance(entry, dict):
+        raise SeedError(f"{where} must be a role type or an object with a 'type'")
+    role_type = entry.get("type")
+    known = (*ROLE_LABELS, *IAM_ROLE_LABELS, CUSTOM)
+    if role_type not in known:
+        raise SeedError(
+            f"{where}: admin.roles must be a list of Okta role types ({', '.join(known)})"
+        )
+    label = entry.get("label", "")
+    permissions = entry.get("permissions", [])
+    if role_type == CUSTOM and not (isinstance(label, str) and label):
+        raise SeedError(f"{where}: a CUSTOM role needs a 'label'")
+    if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
+        raise SeedError(f"{where}.permissions must be a list of Okta permissions")
+    assignment = entry.get("assignmentType", "USER")
+    group_id = None
+    if assignment == "GROUP":
+        group = org.group_by_name(str(entry.get("group", "")))
+        if group is None:
+            raise SeedError(f"{where}: a GROUP assignment needs the 'group' it comes from")
+        group_id = group.id
+    elif assignment != "USER":
+        raise SeedError(f"{where}.assignmentType must be USER or GROUP")
+    return RoleGrant(role_type, str(label), assignment, group_id, frozenset(permissions))
 
 
 def _add_seed_groups(org: SandboxOrg, groups: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import hmac
 import json
 import re
@@ -19,8 +20,12 @@ from aiohttp import web
 
 from okta_wizard.sandbox import ids, shapes
 from okta_wizard.sandbox.faults import Fault
+from okta_wizard.sandbox.oauth import Principal
 from okta_wizard.sandbox.org import (
+    IAM_ROLE_LABELS,
+    ROLE_LABELS,
     Assignment,
+    RoleGrant,
     SandboxApp,
     SandboxGroup,
     SandboxOrg,
@@ -31,6 +36,7 @@ from okta_wizard.sandbox.state import SandboxState
 STATE_KEY = web.AppKey("sandbox_state", SandboxState)
 MUTATED = web.RequestKey("mutated", bool)  # the handler changed the org (for the call log)
 ODD_FIELDS = web.RequestKey("odd_fields", bool)  # fault: add fields the SDK does not know
+PRINCIPAL = web.RequestKey("principal", Principal)  # set when a service app's token calls
 ODD_APP_FIELDS: dict[str, Any] = {
     # A feature value newer than the SDK's enum (okta-sdk-python issue #574) and a new object.
     "features": ["AUTO_CONFIRM_IMPORTS"],
@@ -51,6 +57,7 @@ class OktaHTTPError(Exception):
         super().__init__(summary)
         self.status = status
         self.body = shapes.error_body(code, summary, list(causes))
+        self.headers: dict[str, str] = {}
 
 
 def json_response(body: Any, status: int = 200) -> web.Response:
@@ -237,7 +244,14 @@ async def get_user(request: web.Request) -> web.Response:
 
 
 async def get_user_roles(request: web.Request) -> web.Response:
-    with _org(request).lock:
+    """Only a Super Admin may list an admin's roles: anybody else gets 403 E0000006, as from
+    real Okta (terraform-provider-okta #1372, #1541, #1900). In the `own_roles_readable`
+    variant an admin may also list their own."""
+    org = _org(request)
+    with org.lock:
+        own = request.get(PRINCIPAL) is None and request.match_info["id"] in ("me", org.admin_id)
+        if not (_caller_is_super_admin(request) or (own and org.own_roles_readable)):
+            raise forbidden()
         return json_response(shapes.roles_body(_base(request), _user(request)))
 
 
@@ -249,15 +263,19 @@ async def get_org(request: web.Request) -> web.Response:
 
 
 # ------------------------------------------------------------------ apps
-_FILTER_TERM = re.compile(r'^\s*([A-Za-z_.]+)\s+(eq|sw)\s+"((?:[^"\\]|\\.)*)"\s*$')
+_FILTER_TERM = re.compile(r'^\s*([A-Za-z_.]+)\s+(eq|sw|gt|ge|lt|le)\s+"((?:[^"\\]|\\.)*)"\s*$')
+EQ_SW = frozenset({"eq", "sw"})
+EQ = frozenset({"eq"})
+DATE_OPS = frozenset({"eq", "gt", "ge", "lt", "le"})
 
 
-def _parse_expression(text: str, fields: set[str]) -> list[tuple[str, str, str]]:
-    """`a eq "x" and b sw "y"` -> [(a, eq, x), (b, sw, y)]; Okta's 400 for anything else."""
+def _parse_expression(text: str, fields: dict[str, frozenset[str]]) -> list[tuple[str, str, str]]:
+    """`a eq "x" and b sw "y"` -> [(a, eq, x), (b, sw, y)]; Okta's 400 E0000031 for a field or
+    an operator the expression does not allow (`fields`: field -> operators)."""
     terms = []
     for part in re.split(r"\s+and\s+", text.strip()):
         m = _FILTER_TERM.match(part)
-        if not m or m.group(1) not in fields:
+        if not m or m.group(2) not in fields.get(m.group(1), frozenset()):
             raise OktaHTTPError(400, "E0000031", "Invalid search criteria.")
         terms.append((m.group(1), m.group(2), m.group(3).replace('\\"', '"')))
     return terms
@@ -271,13 +289,22 @@ def _app_matches(app: SandboxApp, terms: list[tuple[str, str, str]]) -> bool:
     )
 
 
+_USER_EXPAND = re.compile(r"^user/[^,/]+$")
+
+
 async def list_apps(request: web.Request) -> web.Response:
     org = _org(request)
     _require_read(org)
     limit = _limit(request, APPS_DEFAULT_LIMIT, APPS_MAX_LIMIT)
+    expand = request.query.get("expand")
+    if expand is not None and not _USER_EXPAND.match(expand):  # Okta: only `user/{userId}`
+        raise OktaHTTPError(
+            400, "E0000001", "Api validation failed: RequestParams", "Expand query is malformed."
+        )
     q = request.query.get("q", "").lower()
     raw_filter = request.query.get("filter")
-    terms = _parse_expression(raw_filter, {"status", "name", "id"}) if raw_filter else []
+    app_fields = {"status": EQ, "name": EQ, "id": EQ}
+    terms = _parse_expression(raw_filter, app_fields) if raw_filter else []
     after = request.query.get("after")
     with org.lock:
         apps = [
@@ -336,6 +363,11 @@ def _validate_oidc(settings: dict[str, Any], creds: dict[str, Any]) -> None:
         )  # fmt: skip
 
 
+_NORMALIZED = frozenset({"redirect_uris", "post_logout_redirect_uris", "response_types",
+                         "grant_types", "application_type", "consent_method", "client_uri",
+                         "logo_uri"})  # fmt: skip
+
+
 def _stored_oauth(
     app_id: str, creds: dict[str, Any], settings: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -349,7 +381,13 @@ def _stored_oauth(
         # The spec: "default is true for browser and native app types".
         "pkce_required": bool(creds.get("pkce_required", app_type in ("browser", "native"))),
     }
+    # What Okta does not normalize it stores as sent, and echoes (participate_slo,
+    # frontchannel_logout_uri, network, jwks_uri, issuer_mode...).
+    echoed = {k: copy.deepcopy(v) for k, v in settings.items() if k not in _NORMALIZED}
+    if "frontchannel_logout_uri" in echoed:
+        echoed.setdefault("frontchannel_logout_session_required", False)
     stored_settings = {
+        **echoed,
         "redirect_uris": list(settings.get("redirect_uris") or []),
         "post_logout_redirect_uris": list(settings.get("post_logout_redirect_uris") or []),
         "response_types": list(settings.get("response_types") or ["code"]),
@@ -386,6 +424,7 @@ async def create_app(request: web.Request) -> web.Response:
         status = "INACTIVE" if request.query.get("activate", "true") == "false" else "ACTIVE"
         name = str(body.get("name") or ("oidc_client" if mode == "OPENID_CONNECT" else "bookmark"))
         app = SandboxApp(app_id, name, label, status, mode, now, now)
+        app.app_settings = _app_settings(body)
         if mode == "OPENID_CONNECT":
             app.oauth_credentials, app.oauth_settings = _stored_oauth(app_id, creds, settings)
             secret = new_secret()
@@ -397,6 +436,12 @@ async def create_app(request: web.Request) -> web.Response:
         request[MUTATED] = True
         first = app.secrets[0].value if app.secrets else None
         return json_response(_odd(request, shapes.app_body(_base(request), app, with_secret=first)))
+
+
+def _app_settings(body: dict[str, Any]) -> dict[str, Any]:
+    """`settings.app` as sent (a bookmark's url, requestIntegration): Okta echoes it."""
+    value = (body.get("settings") or {}).get("app")
+    return copy.deepcopy(value) if isinstance(value, dict) else {}
 
 
 def app_cap_error() -> OktaHTTPError:
@@ -438,6 +483,7 @@ async def replace_app(request: web.Request) -> web.Response:
             _validate_oidc(settings, creds)
             app.oauth_credentials, app.oauth_settings = _stored_oauth(app.id, creds, settings)
         app.label = label
+        app.app_settings = _app_settings(body)
         app.last_updated = ids.now_iso()
         request[MUTATED] = True
         active = app.active_secrets()
@@ -519,18 +565,27 @@ async def get_app_group(request: web.Request) -> web.Response:
 
 
 async def assign_app_group(request: web.Request) -> web.Response:
-    """Idempotent: a second PUT for the same group changes nothing and answers the same."""
+    """Idempotent: a second PUT for the same group without a priority changes nothing. A new
+    assignment without a priority gets 0 and moves the others down one (the newest comes
+    first, as recorded); a given priority is kept as given, on a new or an existing one."""
     org = _org(request)
     _require_manage(org)
     body = await _json_body(request, optional=True)
+    given = body.get("priority")
+    priority = given if isinstance(given, int) and not isinstance(given, bool) else None
     with org.lock:
         app = _app(org, request.match_info["id"])
         group = _group(org, request.match_info["gid"])
-        if group.id not in app.assignments:
-            priority = body.get("priority")
-            if not isinstance(priority, int):
-                priority = len(app.assignments)
-            app.assignments[group.id] = Assignment(group.id, priority, ids.now_iso())
+        current = app.assignments.get(group.id)
+        if current is None:
+            if priority is None:
+                for other in app.assignments.values():
+                    other.priority += 1
+            app.assignments[group.id] = Assignment(group.id, priority or 0, ids.now_iso())
+            request[MUTATED] = True
+        elif priority is not None and priority != current.priority:
+            current.priority = priority
+            current.last_updated = ids.now_iso()
             request[MUTATED] = True
         return json_response(shapes.assignment_body(_base(request), app, group.id))
 
@@ -580,11 +635,10 @@ async def create_secret(request: web.Request) -> web.Response:
     body = await _json_body(request, optional=True)
     with org.lock:
         app = _oidc_app(org, request.match_info["id"])
-        if len(app.secrets) >= MAX_SECRETS:
+        if len(app.secrets) >= MAX_SECRETS:  # active and inactive ones alike
             raise OktaHTTPError(
-                400, "E0000001", "Api validation failed: client_secret",
-                "You can't have more than two client secrets for an app. "
-                "Delete an inactive secret first.",
+                400, "E0000001", "Api validation failed: OAuth2ClientSecretMediated",
+                "You have reached the maximum number of client secrets per client.",
             )  # fmt: skip
         secret = new_secret()
         if body.get("status") == "INACTIVE":
@@ -646,10 +700,27 @@ async def delete_secret(request: web.Request) -> web.Response:
 
 
 # ------------------------------------------------------------------ groups
-def _search_groups(org: SandboxOrg, expression: str) -> list[SandboxGroup]:
-    """`search=` / `filter=` on groups: profile.name eq|sw, type eq, id eq, joined by `and`.
-    A name term is answered from the sorted name index; other terms filter its result."""
-    terms = _parse_expression(expression, {"profile.name", "type", "id"})
+# `search` covers the profile; `filter` only id, type, lastUpdated and lastMembershipUpdated
+# (Okta's groups API): a name in `filter` is 400 E0000031, as real Okta answers.
+GROUP_SEARCH_FIELDS = {"profile.name": EQ_SW, "type": EQ, "id": EQ}
+GROUP_FILTER_FIELDS = {"id": EQ, "type": EQ, "lastUpdated": DATE_OPS,
+                       "lastMembershipUpdated": DATE_OPS}  # fmt: skip
+# Okta's timestamps (ISO 8601, UTC, fixed width) compare as text.
+_COMPARE = {
+    "eq": str.__eq__,
+    "gt": str.__gt__,
+    "ge": str.__ge__,
+    "lt": str.__lt__,
+    "le": str.__le__,
+}
+
+
+def _search_groups(
+    org: SandboxOrg, expression: str, fields: dict[str, frozenset[str]]
+) -> list[SandboxGroup]:
+    """`search=` / `filter=` on groups, terms joined by `and`. A name term is answered from the
+    sorted name index; other terms filter its result."""
+    terms = _parse_expression(expression, fields)
     name_terms = [t for t in terms if t[0] == "profile.name"]
     if name_terms:
         _, op, value = name_terms[0]
@@ -663,6 +734,8 @@ def _search_groups(org: SandboxOrg, expression: str) -> list[SandboxGroup]:
             found = [g for g in found if g.type == value]
         elif field_name == "id":
             found = [g for g in found if g.id == value]
+        elif field_name in ("lastUpdated", "lastMembershipUpdated"):
+            found = [g for g in found if _COMPARE[op](g.created, value)]
         elif op == "sw":
             found = [g for g in found if g.name.lower().startswith(value.lower())]
         else:
@@ -674,7 +747,8 @@ async def list_groups(request: web.Request) -> web.Response:
     org = _org(request)
     _require_read(org)
     q = request.query.get("q")
-    expression = request.query.get("search") or request.query.get("filter")
+    search, filter_ = request.query.get("search"), request.query.get("filter")
+    expression, fields = (search, GROUP_SEARCH_FIELDS) if search else (filter_, GROUP_FILTER_FIELDS)
     after = request.query.get("after")
     base = _base(request)
     with org.lock:
@@ -685,7 +759,7 @@ async def list_groups(request: web.Request) -> web.Response:
             next_after = None
         elif expression:
             limit = _limit(request, GROUPS_DEFAULT_LIMIT, GROUPS_DEFAULT_LIMIT)
-            found = _search_groups(org, expression)
+            found = _search_groups(org, expression, fields)
             if after is not None:
                 pos = next((i for i, g in enumerate(found) if g.id == after), None)
                 if pos is None:
@@ -704,7 +778,8 @@ async def list_groups(request: web.Request) -> web.Response:
         stats = "stats" in request.query.get("expand", "").split(",")
         body = [shapes.group_body(base, g, stats=stats) for g in found]
     resp = json_response(body)
-    _add_links(request, resp, next_after)
+    if q is None:  # a `q` answer has no Link header at all (the recordings of both engines)
+        _add_links(request, resp, next_after)
     return resp
 
 
@@ -717,12 +792,130 @@ async def get_group(request: web.Request) -> web.Response:
         return json_response(shapes.group_body(_base(request), group, stats=stats))
 
 
-async def unknown_api_route(request: web.Request) -> web.Response:
-    raise not_found(request.path, "Resource")
+def refuse_unknown_route(request: web.Request) -> None:
+    """Okta answers a route it does not have in its own JSON, never aiohttp's plain text: 404
+    E0000007 for an unknown path, 405 E0000022 (and `Allow`) for a method a path lacks."""
+    exc = getattr(request.match_info, "http_exception", None)
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        error = OktaHTTPError(
+            405, "E0000022", "The endpoint does not support the provided HTTP method"
+        )
+        error.headers["Allow"] = ", ".join(sorted(exc.allowed_methods))
+        raise error
+    if exc is not None:
+        raise not_found(request.path, "Resource")
+
+
+# ------------------------------------------------------------------ a client's admin roles
+def _client_role_types(state: SandboxState, client_id: str) -> set[str] | list[str]:
+    """Where a client's roles live: a registered service app's roles decide what its tokens
+    may do; an OIDC app of the org keeps its own list. Unknown client: 404."""
+    service_app = state.oauth.app(client_id)
+    if service_app is not None:
+        return service_app.roles
+    app = state.org.apps.get(client_id)
+    if app is None or not app.is_oidc:
+        raise not_found(client_id, "OAuth2Client")
+    return app.admin_roles
+
+
+def _client_role(base: str, client_id: str, role_type: str, created: str) -> dict[str, Any]:
+    # Okta names a standard role assignment of a client by base32(type): HELP_DESK_ADMIN is
+    # JBCUYUC7IRCVGS27IFCE2SKO in the terraform recordings (RoleGrant.id).
+    grant = RoleGrant(role_type, assignment_type="CLIENT")
+    return shapes.role_body(base, grant, f"{base}/oauth2/v1/clients/{client_id}", created)
+
+
+def _caller_is_super_admin(request: web.Request) -> bool:
+    principal = request.get(PRINCIPAL)
+    if principal is not None:
+        return "SUPER_ADMIN" in principal.roles
+    return _org(request).admin.is_super_admin
+
+
+def _may_read_client_roles(request: web.Request, client_id: str) -> bool:
+    """As for users: Super Admins; in the own-roles variant, a service app reading its own."""
+    principal = request.get(PRINCIPAL)
+    own = principal is not None and principal.client_id == client_id
+    return _caller_is_super_admin(request) or (own and _org(request).own_roles_readable)
+
+
+def _client_created(state: SandboxState, client_id: str) -> str:
+    service_app = state.oauth.app(client_id)
+    app = state.org.apps.get(client_id)
+    return service_app.created if service_app else (app.created if app else ids.now_iso())
+
+
+async def list_client_roles(request: web.Request) -> web.Response:
+    state, client_id = _state(request), request.match_info["id"]
+    if not _may_read_client_roles(request, client_id):
+        raise forbidden()
+    with state.org.lock:
+        types = sorted(_client_role_types(state, client_id))
+        created = _client_created(state, client_id)
+        body = [_client_role(_base(request), client_id, t, created) for t in types]
+    return json_response(body)
+
+
+def _assigned(state: SandboxState, client_id: str, assignment_id: str) -> str:
+    for role_type in _client_role_types(state, client_id):
+        if RoleGrant(role_type, assignment_type="CLIENT").id == assignment_id:
+            return role_type
+    raise not_found(assignment_id, "RoleAssignment")
+
+
+async def get_client_role(request: web.Request) -> web.Response:
+    state, client_id = _state(request), request.match_info["id"]
+    if not _may_read_client_roles(request, client_id):
+        raise forbidden()
+    with state.org.lock:
+        role_type = _assigned(state, client_id, request.match_info["rid"])
+        created = _client_created(state, client_id)
+        return json_response(_client_role(_base(request), client_id, role_type, created))
+
+
+async def assign_client_role(request: web.Request) -> web.Response:
+    """`{"type": "HELP_DESK_ADMIN"}`: 201 and the assignment (the terraform recording)."""
+    state, client_id = _state(request), request.match_info["id"]
+    if not _caller_is_super_admin(request):
+        raise forbidden()
+    role_type = (await _json_body(request)).get("type")
+    if role_type not in ROLE_LABELS and role_type not in IAM_ROLE_LABELS:
+        raise OktaHTTPError(
+            400, "E0000001", "Api validation failed: type",
+            "type: a standard role type (a custom role is bound through a resource set)",
+        )  # fmt: skip
+    with state.org.lock:
+        held = _client_role_types(state, client_id)
+        if role_type in held:
+            raise OktaHTTPError(409, "E0000090", "Duplicate role assignment exception")
+        if isinstance(held, set):
+            held.add(role_type)
+        else:
+            held.append(role_type)
+        request[MUTATED] = True
+        created = _client_created(state, client_id)
+        return json_response(_client_role(_base(request), client_id, role_type, created), 201)
+
+
+async def unassign_client_role(request: web.Request) -> web.Response:
+    state, client_id = _state(request), request.match_info["id"]
+    if not _caller_is_super_admin(request):
+        raise forbidden()
+    with state.org.lock:
+        role_type = _assigned(state, client_id, request.match_info["rid"])
+        held = _client_role_types(state, client_id)
+        if isinstance(held, set):
+            held.discard(role_type)
+        else:
+            held.remove(role_type)
+        request[MUTATED] = True
+    return web.Response(status=204)
 
 
 APPS = "/api/v1/apps/{id}"
 SECRETS = APPS + "/credentials/secrets"
+CLIENT_ROLES = "/oauth2/v1/clients/{id}/roles"
 # Every Okta route the sandbox serves: (method, route template, handler).
 OKTA_ROUTES: list[tuple[str, str, Any]] = [
     ("GET", "/.well-known/okta-organization", well_known_org),
@@ -750,10 +943,14 @@ OKTA_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", SECRETS + "/{sid}/lifecycle/deactivate", deactivate_secret),
     ("GET", "/api/v1/groups", list_groups),
     ("GET", "/api/v1/groups/{gid}", get_group),
+    ("GET", CLIENT_ROLES, list_client_roles),
+    ("POST", CLIENT_ROLES, assign_client_role),
+    ("GET", CLIENT_ROLES + "/{rid}", get_client_role),
+    ("DELETE", CLIENT_ROLES + "/{rid}", unassign_client_role),
 ]
 
 
 def add_okta_routes(app: web.Application) -> None:
+    """Every other path and method reaches the middleware's `refuse_unknown_route`."""
     for method, path, handler in OKTA_ROUTES:
         app.router.add_route(method, path, handler)
-    app.router.add_route("*", "/api/v1/{tail:.*}", unknown_api_route)

@@ -21,7 +21,7 @@ import ipaddress
 import secrets
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
@@ -41,14 +41,17 @@ from okta_wizard.sandbox.oauth import (
 from okta_wizard.sandbox.org import SandboxOrg, load_seed
 from okta_wizard.sandbox.privatebin import add_privatebin_routes
 from okta_wizard.sandbox.processes import kill_if_unchanged
+from okta_wizard.sandbox.ratelimits import RateInfo, calls_per_bucket
 from okta_wizard.sandbox.routes import (
     MUTATED,
     ODD_FIELDS,
+    PRINCIPAL,
     STATE_KEY,
     OktaHTTPError,
     add_okta_routes,
     app_cap_error,
     json_response,
+    refuse_unknown_route,
 )
 from okta_wizard.sandbox.state import Call, SandboxState
 
@@ -97,7 +100,7 @@ def _is_okta_route(path: str) -> bool:
     return not path.startswith(SECRETS_PREFIX) and not path.startswith(CONTROL_PREFIX)
 
 
-def _okta_headers(resp: web.StreamResponse, rate: tuple[int, int, int, bool]) -> None:
+def _okta_headers(resp: web.StreamResponse, rate: RateInfo) -> None:
     limit, remaining, reset, _ = rate
     resp.headers["Date"] = formatdate(usegmt=True)
     resp.headers["x-okta-request-id"] = ids.request_id()
@@ -118,11 +121,14 @@ def _refused_credential(
 ) -> web.StreamResponse | None:
     """None when the Management API call may proceed: an SSWS token, or a service app's
     access token with the route's scope and an admin role (sandbox/oauth.py)."""
-    if not request.path.startswith("/api/v1/"):
+    if not request.path.startswith(("/api/v1/", "/oauth2/v1/clients/")):
         return None
     if uses_oauth(request):
         result = authenticate_request(request, key, state.oauth)
-        return result if isinstance(result, web.StreamResponse) else None
+        if isinstance(result, web.StreamResponse):
+            return result
+        request[PRINCIPAL] = result  # handlers that judge by role read who calls
+        return None
     if not _token_ok(request.headers.get("Authorization", ""), state.token):
         raise OktaHTTPError(401, "E0000011", "Invalid token provided")
     return None
@@ -188,9 +194,12 @@ async def _answer(
         elif not rate[3]:
             raise OktaHTTPError(429, "E0000047", _STATUS_ERRORS[429][1])
         else:
+            if okta:
+                refuse_unknown_route(request)
             resp = await handler(request)
     except OktaHTTPError as exc:
         resp = json_response(exc.body, exc.status)
+        resp.headers.update(exc.headers)
         if exc.status == 429:
             reset_in = errors[0].reset_in if errors else None
             rate = _rate_for_429(rate, reset_in)
@@ -198,9 +207,6 @@ async def _answer(
         _okta_headers(resp, rate)
     _after_effects(request, faults)
     return resp
-
-
-RateInfo = tuple[int, int, int, bool]  # limit, remaining, reset epoch, allowed
 
 
 def _rate_for_429(rate: RateInfo, reset_in: int | None) -> RateInfo:
@@ -299,6 +305,10 @@ class RunningSandbox:
     def mutating_calls(self) -> list[Call]:
         return [c for c in list(self.calls) if c.mutating]
 
+    def calls_per_bucket(self) -> dict[str, int]:
+        """Calls so far per rate-limit bucket (sandbox/ratelimits.py), e.g. {"apps": 5}."""
+        return dict(calls_per_bucket(c.key for c in list(self.calls) if _is_okta_route(c.path)))
+
     def reset(self) -> None:
         self._state.reset()
 
@@ -369,17 +379,21 @@ def start_sandbox(
     control: bool = False,
     *,
     control_token: str | None = None,
-    rate_limits: dict[str, int] | None = None,
+    rate_limits: str | Mapping[str, int] | None = None,
     enforce_rate_limits: bool = True,
     faults: Iterable[dict[str, Any]] = (),
+    engine: str | None = None,
 ) -> RunningSandbox:
     """Start a sandbox org on loopback; returns once it is listening.
 
     `token`: the API token it accepts (default: a random one, `sb.token`). `control`: mount the
     control API, which accepts `control_token` (default: a random one, `sb.control_token`).
-    `seed`: a dict or a JSON file (see docs/sandbox.md). `rate_limits` overrides per-route
-    per-minute limits, e.g. {"POST /api/v1/apps": 100}. `faults`: keyword dicts for
-    `FaultSet.add` (each with "route"), active from the first call.
+    `seed`: a dict or a JSON file (see docs/sandbox.md). `rate_limits`: per-minute limits per
+    bucket (sandbox/ratelimits.py): a preset ("default", generous; "developer", a developer
+    org: 10 a minute for the apps bucket) or a mapping over the default, e.g. {"apps": 3} or
+    {"POST /api/v1/apps": 3} (that route's bucket). `faults`: keyword dicts for
+    `FaultSet.add` (each with "route"), active from the first call. `engine`: "identity"
+    (the default; `pipeline: idx`) or "classic" (a Classic Engine org: `pipeline: v1`).
     """
     if not is_loopback(host):
         raise SandboxHostError(f"the sandbox listens on loopback only, not on '{host}'")
@@ -397,6 +411,7 @@ def start_sandbox(
         control_token=(control_token or new_control_token()) if control else None,
         rate_limits=rate_limits,
         enforce_rate_limits=enforce_rate_limits,
+        engine=engine,
     )
     for spec in faults:
         spec = dict(spec)

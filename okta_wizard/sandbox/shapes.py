@@ -7,7 +7,8 @@ from typing import Any
 
 from okta_wizard.sandbox import ids
 from okta_wizard.sandbox.org import (
-    ROLE_LABELS,
+    ENGINES,
+    RoleGrant,
     SandboxApp,
     SandboxGroup,
     SandboxOrg,
@@ -52,7 +53,7 @@ def app_body(base: str, app: SandboxApp, *, with_secret: str | None = None) -> d
             "autoLaunch": False,
             "autoSubmitToolbar": False,
             "hide": {"iOS": True, "web": True},
-            "appLinks": {f"{app.name}_link": True},
+            "appLinks": {_app_link(app): True},
         },
         "features": [],
         "signOnMode": app.sign_on_mode,
@@ -62,12 +63,14 @@ def app_body(base: str, app: SandboxApp, *, with_secret: str | None = None) -> d
         },
         "universalLogout": None,
         "settings": {
-            "app": {},
+            "app": copy.deepcopy(app.app_settings),
             "notifications": {
                 "vpn": {"network": {"connection": "DISABLED"}, "message": None, "helpUrl": None}
             },
             "manualProvisioning": False,
             "implicitAssignment": False,
+            "emOptInStatus": "NONE",
+            "notes": {"admin": None, "enduser": None},
         },
         "_links": _app_links(base, href, app),
     }
@@ -77,24 +80,31 @@ def app_body(base: str, app: SandboxApp, *, with_secret: str | None = None) -> d
             oauth["client_secret"] = with_secret
         body["credentials"]["oauthClient"] = oauth
     if app.oauth_settings:
-        body["settings"]["notes"] = {"admin": None, "enduser": None}
+        # Okta's defaults, then what the client sent (Okta echoes the settings it was given).
         body["settings"]["oauthClient"] = {
+            "client_uri": None,
             "logo_uri": None,
-            **copy.deepcopy(app.oauth_settings),
             "issuer_mode": "DYNAMIC",
             "idp_initiated_login": {"mode": "DISABLED", "default_scope": []},
             "wildcard_redirect": "DISABLED",
             "dpop_bound_access_tokens": False,
+            "participate_slo": False,
+            **copy.deepcopy(app.oauth_settings),
         }
     body.update(copy.deepcopy(app.extra_fields))
     return body
+
+
+def _app_link(app: SandboxApp) -> str:
+    """The name of an app's link on the dashboard: `oidc_client_link`; a bookmark's `login`."""
+    return "login" if app.name == "bookmark" else f"{app.name}_link"
 
 
 def _app_links(base: str, href: str, app: SandboxApp) -> dict[str, Any]:
     links: dict[str, Any] = {
         "uploadLogo": {"href": f"{href}/logo", "hints": {"allow": ["POST"]}},
         "appLinks": [
-            {"name": f"{app.name}_link", "type": "text/html",
+            {"name": _app_link(app), "type": "text/html",
              "href": f"{base}/home/{app.name}/{app.id}/aln{app.id[3:]}"}
         ],
         "profileEnrollment": {"href": f"{base}/api/v1/policies/{app.policy_ids[0]}"},
@@ -201,19 +211,46 @@ def user_body(base: str, user: SandboxUser) -> dict[str, Any]:
 
 
 def roles_body(base: str, user: SandboxUser) -> list[dict[str, Any]]:
-    return [
+    """`GET /api/v1/users/{id}/roles`: standard roles as `StandardRole`, IAM-based and custom
+    ones as `CustomRole` (role, resource-set), each assigned to the user or to a group."""
+    return [role_body(base, g, _assignee(base, user, g), user.created) for g in user.grants]
+
+
+def _assignee(base: str, user: SandboxUser, grant: RoleGrant) -> str:
+    if grant.assignment_type == "GROUP" and grant.group_id:
+        return f"{base}/api/v1/groups/{grant.group_id}"
+    return f"{base}/api/v1/users/{user.id}"
+
+
+def role_body(base: str, grant: RoleGrant, assignee: str, created: str) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": grant.id,
+        "label": grant.display_label,
+        "type": grant.type,
+        "status": grant.status,
+        "created": created,
+        "lastUpdated": created,
+        "assignmentType": grant.assignment_type,
+        "_links": {"assignee": {"href": assignee}},
+    }
+    if grant.is_standard:
+        return body
+    # IAM-based roles name themselves and a policy resource set; custom roles carry ids.
+    role, resource_set = grant.role_id, grant.resource_set
+    iam = f"{base}/api/v1/iam"
+    body["role"] = role
+    body["resource-set"] = resource_set
+    body["_links"].update(
         {
-            "id": user.role_id(role),
-            "label": ROLE_LABELS[role],
-            "type": role,
-            "status": "ACTIVE",
-            "created": user.created,
-            "lastUpdated": user.created,
-            "assignmentType": "USER",
-            "_links": {"assignee": {"href": f"{base}/api/v1/users/{user.id}"}},
+            "resource-set": {"href": f"{iam}/resource-sets/{resource_set}"},
+            "member": {
+                "href": f"{iam}/resource-sets/{resource_set}/bindings/{role}/members/{grant.id}"
+            },
+            "role": {"href": f"{iam}/roles/{role}"},
+            "permissions": {"href": f"{iam}/permission-sets/{role}/permissions"},
         }
-        for role in user.roles
-    ]
+    )
+    return body
 
 
 def org_body(base: str, org: SandboxOrg) -> dict[str, Any]:
@@ -246,11 +283,25 @@ def org_body(base: str, org: SandboxOrg) -> dict[str, Any]:
     }
 
 
+# `settings` as the terraform recordings of a Classic and an Identity Engine org show them.
+_ORG_SETTINGS = {
+    "classic": {"analyticsCollectionEnabled": False, "bugReportingEnabled": True,
+                "omEnabled": True, "pssoEnabled": False, "desktopMFAEnabled": False,
+                "itpEnabled": False},
+    "identity": {"analyticsCollectionEnabled": False, "bugReportingEnabled": True,
+                 "omEnabled": False, "pssoEnabled": False, "desktopMFAEnabled": False,
+                 "itpEnabled": True, "op4wEnabled": True},
+}  # fmt: skip
+
+
 def well_known_org(base: str, org: SandboxOrg) -> dict[str, Any]:
+    """`pipeline` is "v1" on a Classic Engine org and "idx" on Identity Engine."""
     return {
         "id": org.id,
-        "pipeline": "idx",
-        "_links": {"organization": {"href": base}, "alternate": {"href": base}},
+        "cell": "op3",
+        "_links": {"organization": {"href": base}},
+        "pipeline": ENGINES[org.engine],
+        "settings": copy.deepcopy(_ORG_SETTINGS[org.engine]),
     }
 
 

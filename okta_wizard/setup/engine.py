@@ -391,16 +391,21 @@ class Setup:
 
     @staticmethod
     def _role_check(permissions: Permissions, actor: Actor) -> Check:
+        """Refuse only what the role list proves: standard roles, none of which may create
+        OIDC apps. Anything else goes to Okta at create time, where a 403 still stops before
+        anything is half done: roles that cannot be read (real Okta shows them to Super
+        Admins only), custom roles (their permissions sit in resource sets), role types this
+        product does not know, inactive assignments."""
+        name = "may create OIDC apps"
         may_create = permissions.can_create_oidc_apps
+        roles = permissions.describe_roles()
         if may_create is None:
-            # The roles could not be read (a service app, or a narrow token): Okta decides at
-            # create time, and a 403 then still stops before anything is half done.
-            return Check("may create OIDC apps", True, "roles not readable; Okta decides on create")
-        roles = ", ".join(permissions.roles or ()) or "no admin role"
+            why = "" if permissions.roles is None else " (a role it cannot judge may allow it)"
+            return Check(name, True, f"{roles}; Okta decides on create{why}")
         if may_create:
-            return Check("may create OIDC apps", True, roles)
+            return Check(name, True, roles)
         needed = " or ".join(ROLES_THAT_CREATE_OIDC_APPS)
-        return Check("may create OIDC apps", False, f"{roles}; needs {needed}", role_remedy(actor))
+        return Check(name, False, f"{roles}; needs {needed}", role_remedy(actor))
 
     # -- step 2
     async def find_existing(self) -> ExistingApp | None:

@@ -84,7 +84,7 @@ def test_bad_token_is_exit_3(org: Org, capsys: Cap, monkeypatch: pytest.MonkeyPa
 
 
 def test_role_that_cannot_create_apps_is_refused_before_any_change(org: Org, capsys: Cap) -> None:
-    org.sb.org.set_admin_roles(["ORG_ADMIN"])
+    org.sb.org.set_admin_roles(["ORG_ADMIN"], own_roles_readable=True)  # roles readable
     code, _, err = org.run(capsys, "apply", "--everyone")
     assert code == ExitCode.PERMISSION
     assert "App Admin" in err and "Super Admin" in err

@@ -16,9 +16,8 @@ from okta_wizard.orgurl import parse_org_url
 from okta_wizard.sandbox.server import RunningSandbox, start_sandbox
 from okta_wizard.secret import Secret
 
-# CI has shared/ beside the clone: ../shared relative to the repository.
 REPO = Path(__file__).resolve().parents[2]
-CASSETTES = REPO.parent / "shared" / "okta-reference" / "cassettes"
+CASSETTES = REPO / "tests" / "fixtures" / "okta-reference" / "cassettes"  # see its README
 
 UPFLOW = OidcAppSettings(
     label="Upflow SSO",

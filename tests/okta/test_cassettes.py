@@ -29,7 +29,7 @@ SEARCH_GROUP = "TestGroupsResource.test_search_group.yaml"
 def _interactions(name: str) -> list[dict[str, Any]]:
     path = CASSETTES / name
     if not path.exists():
-        pytest.fail(f"cassette missing: {path} (shared/ must sit beside the clone)")
+        pytest.fail(f"cassette missing: {path} (tests/fixtures/okta-reference/)")
     data = yaml.safe_load(path.read_text())
     return list(data["interactions"])
 

@@ -2,9 +2,10 @@
 
 The spec is OpenAPI 3.0: `nullable` and `discriminator` are not JSON Schema, so schemas are
 converted (nullable -> a "null" type; oneOf + discriminator -> anyOf, since a body may match
-several members). Real Okta also sends `null` in fields the spec does not mark nullable
-(`errorRedirectUrl`, `logo_uri`, ...): such a null is tolerated only at a path where a recorded
-real response had null too.
+several members; also where the spec put the discriminator beside an array's `items`). Real
+Okta also sends `null` in fields the spec does not mark nullable (`errorRedirectUrl`,
+`logo_uri`, ...): such a null is tolerated only at a path where a recorded real response had
+null too.
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ import functools
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from jsonschema import Draft202012Validator
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "okta-reference"
-if not REFERENCE.exists():  # the tree may live elsewhere; the brief names ../shared
-    REFERENCE = Path("/work/shared/okta-reference")
-SPEC = REFERENCE / "management-api.yaml"
-CASSETTES = REFERENCE / "cassettes"
+# Copies kept in the repository (tests/fixtures/okta-reference/README.md says where from).
+REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "okta-reference"
+SPEC = REFERENCE / "management-api.yaml"  # trimmed by scripts/trim_okta_spec.py
+CASSETTES = REFERENCE / "cassettes"  # okta-sdk-python's VCR recordings
+TERRAFORM = REFERENCE / "terraform-vcr"  # terraform-provider-okta's, a Classic and an OIE org
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -35,6 +38,10 @@ def _convert(node: Any) -> Any:
     out = {k: _convert(v) for k, v in node.items() if k not in ("discriminator", "example")}
     if "discriminator" in node and "oneOf" in out:
         out["anyOf"] = out.pop("oneOf")
+    items = out.get("items")
+    if "discriminator" in node and isinstance(items, dict) and "oneOf" in items:
+        # listRolesForClient puts the discriminator beside `items`, not inside it.
+        items["anyOf"] = items.pop("oneOf")
     if out.pop("nullable", False) is True:
         if isinstance(out.get("type"), str):
             out["type"] = [out["type"], "null"]
@@ -66,11 +73,17 @@ def _operations() -> dict[tuple[str, str], dict[str, Any]]:
     return ops
 
 
+# Where recorded real answers contradict the spec's status, the body is the spec's: real Okta
+# answers 201 to assignRoleToClient (terraform's recording), the spec documents 200.
+RECORDED_STATUS = {("POST", "/oauth2/v1/clients/{}/roles", 201): 200}
+
+
 def response_schema(method: str, route: str, status: int) -> dict[str, Any] | None:
     """The JSON schema of a response, from the spec; None when the spec has no body for it."""
     op = _operations().get((method, _template(route)))
     if op is None:
         raise KeyError(f"{method} {route} is not in the Management API spec")
+    status = RECORDED_STATUS.get((method, _template(route), status), status)
     response = op["responses"].get(str(status))
     if response is None and status >= 400:
         # The spec omits some errors real Okta sends (a 401 on any route): its Error schema.
@@ -95,6 +108,7 @@ def named_schema(name: str) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ recorded traffic
 def interactions(name: str) -> list[dict[str, Any]]:
+    """The raw interactions of one okta-sdk-python cassette (vcrpy format)."""
     with (CASSETTES / name).open(encoding="utf-8") as fh:
         return list(yaml.load(fh, Loader=_Loader)["interactions"])  # noqa: S506
 
@@ -102,6 +116,85 @@ def interactions(name: str) -> list[dict[str, Any]]:
 def body_of(interaction: dict[str, Any]) -> Any:
     text = interaction["response"]["body"]["string"]
     return json.loads(text) if text else None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One recorded request and Okta's answer, from either cassette format: vcrpy (the SDK's:
+    `request.uri`, `response.status.code`, `response.body.string`) or go-vcr v2 (terraform's:
+    `request.url`, `response.code`, `response.body`; most headers stripped)."""
+
+    cassette: str  # path under tests/fixtures/okta-reference/
+    index: int
+    method: str
+    url: str
+    request_body: str
+    status: int
+    headers: dict[str, list[str]]  # lower-case names
+    text: str
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path
+
+    @property
+    def query(self) -> str:
+        return urlsplit(self.url).query
+
+    def json(self) -> Any:
+        return json.loads(self.text) if self.text.strip() else None
+
+    def header(self, name: str) -> str | None:
+        values = self.headers.get(name.lower())
+        return values[0] if values else None
+
+    @property
+    def where(self) -> str:
+        return f"{self.cassette}#{self.index} {self.method} {self.path}"
+
+
+def _headers(raw: dict[str, Any] | None) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for name, value in (raw or {}).items():
+        values = value if isinstance(value, list) else [value]
+        out.setdefault(name.lower(), []).extend(str(v) for v in values)
+    return out
+
+
+def _recorded(cassette: str, index: int, item: dict[str, Any]) -> Recorded:
+    request, response = item["request"], item["response"]
+    if "uri" in request:  # vcrpy
+        status = int(response["status"]["code"])
+        text = response["body"]["string"] or ""
+        url = request["uri"]
+    else:  # go-vcr
+        status, text, url = int(response["code"]), response.get("body") or "", request["url"]
+    body = request.get("body")
+    return Recorded(
+        cassette=cassette,
+        index=index,
+        method=request["method"],
+        url=url,
+        request_body=body if isinstance(body, str) else "",
+        status=status,
+        headers=_headers(response.get("headers")),
+        text=text if isinstance(text, str) else "",
+    )
+
+
+@functools.cache
+def recordings(cassette: str) -> tuple[Recorded, ...]:
+    """`cassettes/X.yaml` or `terraform-vcr/Test/classic-00.yaml`, in recorded order."""
+    with (REFERENCE / cassette).open(encoding="utf-8") as fh:
+        items = yaml.load(fh, Loader=_Loader)["interactions"]  # noqa: S506
+    return tuple(_recorded(cassette, n, item) for n, item in enumerate(items))
+
+
+def every_cassette() -> list[str]:
+    """Both sets: the SDK's 10 cassettes and terraform's recordings of two orgs."""
+    names = sorted(p.relative_to(REFERENCE).as_posix() for p in CASSETTES.glob("*.yaml"))
+    names += sorted(p.relative_to(REFERENCE).as_posix() for p in TERRAFORM.glob("*/*.yaml"))
+    return names
 
 
 def _null_paths(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -119,10 +212,10 @@ def _null_paths(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ..
 def recorded_null_paths() -> frozenset[tuple[str, ...]]:
     """Every field path where a real recorded response carried null (list indices as "*")."""
     paths: set[tuple[str, ...]] = set()
-    for cassette in CASSETTES.glob("*.yaml"):
-        for interaction in interactions(cassette.name):
-            body = body_of(interaction) if interaction["response"]["body"]["string"] else None
-            paths.update(_null_paths(body))
+    for cassette in every_cassette():
+        for recorded in recordings(cassette):
+            if recorded.text.strip().startswith(("{", "[")):
+                paths.update(_null_paths(recorded.json()))
     return frozenset(paths)
 
 

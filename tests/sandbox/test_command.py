@@ -150,6 +150,19 @@ def test_api_token_is_random_unless_given(spawn: Callable[..., Sandbox]) -> None
     assert me.status_code == 200
 
 
+def test_developer_rate_limits_and_a_classic_org(spawn: Callable[..., Sandbox]) -> None:
+    running = spawn("--rate-limits", "developer", "--engine", "classic")
+    url, token = running.org_url(), running.api_token()
+    running.wait_for(r"engine\s+Classic Engine")
+    assert any("rate limits  developer preset" in line for line in running.seen)
+    headers = {"Authorization": f"SSWS {token}"}
+    apps = httpx.get(f"{url}/api/v1/apps", headers=headers, timeout=HANG)
+    assert apps.headers["x-rate-limit-limit"] == "10"
+    metadata = httpx.get(f"{url}/.well-known/okta-organization", timeout=HANG).json()
+    assert metadata["pipeline"] == "v1"
+    assert running.interrupt() == 0
+
+
 def test_control_api_is_off_unless_asked(spawn: Callable[..., Sandbox]) -> None:
     running = spawn()
     url = running.org_url()

@@ -142,9 +142,6 @@ def test_app_instance_cap(sandbox: RunningSandbox, okta: httpx.Client) -> None:
 
 def test_org_admin_may_read_but_not_create(sandbox: RunningSandbox, okta: httpx.Client) -> None:
     sandbox.org.set_admin_roles(["ORG_ADMIN"])
-    me = okta.get("/api/v1/users/me").json()
-    roles = okta.get(f"/api/v1/users/{me['id']}/roles").json()
-    assert [r["type"] for r in roles] == ["ORG_ADMIN"] and roles[0]["assignmentType"] == "USER"
     assert okta.get("/api/v1/apps", params={"limit": 1}).status_code == 200
     resp = okta.post("/api/v1/apps", json=UPFLOW_APP)
     assert resp.status_code == 403 and resp.json()["errorCode"] == "E0000006"
@@ -230,8 +227,12 @@ def test_secret_lifecycle_rules(okta: httpx.Client) -> None:
     assert lone.status_code == 400  # never leave an app without an active secret
     second = okta.post(base, json={})
     assert second.status_code == 201 and len(second.json()["client_secret"]) == 64
-    third = okta.post(base)
-    assert third.status_code == 400 and third.json()["errorCode"] == "E0000001"  # max two
+    third = okta.post(base)  # at most two, active or not: Okta's own words
+    assert third.status_code == 400 and third.json()["errorCode"] == "E0000001"
+    assert third.json()["errorSummary"] == "Api validation failed: OAuth2ClientSecretMediated"
+    assert third.json()["errorCauses"] == [
+        {"errorSummary": "You have reached the maximum number of client secrets per client."}
+    ]
     sid = second.json()["id"]
     assert okta.delete(f"{base}/{sid}").status_code == 400  # active: deactivate first
     off = okta.post(f"{base}/{sid}/lifecycle/deactivate")
@@ -321,26 +322,6 @@ def test_call_log_records_routes_and_mutations(sandbox: RunningSandbox, okta: ht
     assert keys == [("POST /api/v1/apps", True, 200), ("GET /api/v1/apps/{id}", False, 200)]
     assert sandbox.calls[1].path == f"/api/v1/apps/{app['id']}"
     assert sandbox.calls[1].query == "expand=x"
-
-
-def test_app_create_rate_limit_counts_per_minute(okta: httpx.Client) -> None:
-    remaining = [
-        int(okta.post("/api/v1/apps", json=UPFLOW_APP).headers["x-rate-limit-remaining"])
-        for _ in range(3)
-    ]
-    assert remaining == [9, 8, 7]
-
-
-def test_app_create_rate_limit_is_enforced() -> None:
-    with start_sandbox(rate_limits={"POST /api/v1/apps": 2}) as sb:
-        headers = {"Authorization": f"SSWS {sb.token}"}
-        codes = [
-            httpx.post(f"{sb.base_url}/api/v1/apps", json=UPFLOW_APP, headers=headers)
-            for _ in range(3)
-        ]
-        assert [r.status_code for r in codes] == [200, 200, 429]
-        assert codes[2].json()["errorCode"] == "E0000047"
-        assert sb.org.app_count() == 4  # two system apps + two created; the third was refused
 
 
 def test_seed_file(tmp_path: object) -> None:

@@ -154,15 +154,15 @@ def test_every_shown_field_of_an_okta_object_is_made_visible() -> None:
             "login": OSC52, "email": HYPERLINK, "firstName": CLEAR_SCREEN, "lastName": C1_OSC}}
     )  # fmt: skip
     disco = parse.discovery_from_json({"issuer": f"https://acme.okta.com{OSC52}"})
-    roles = parse.role_types_from_json([{"type": f"SUPER_ADMIN{C1_CSI}"}])
-    assert app is not None and group is not None and disco is not None
+    roles = parse.roles_from_json([{"type": f"SUPER_ADMIN{C1_CSI}", "label": OSC52}])
+    assert app is not None and group is not None and disco is not None and roles
     shown = [repr(app), repr(group), repr(actor), repr(disco), repr(roles)]
     texts = [
         *(str(v) for v in vars(app).values()),
         *(str(v) for v in vars(group).values()),
         *(str(v) for v in vars(actor).values()),
         disco.issuer,
-        *roles,
+        *(str(v) for role in roles for v in vars(role).values()),
     ]
     assert_terminal_safe(*shown, *texts, *app.redirect_uris, *app.grant_types)
     assert app.label == f"Upflow SSO{SHOWN_OSC52}"

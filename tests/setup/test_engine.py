@@ -52,7 +52,7 @@ async def test_step_by_step_as_the_tui_drives_it(org: Org) -> None:
 
 
 async def test_refused_role_fails_the_preflight_check(org: Org) -> None:
-    org.sb.org.set_admin_roles(["ORG_ADMIN"])
+    org.sb.org.set_admin_roles(["ORG_ADMIN"], own_roles_readable=True)  # roles readable
     async with Setup(_options(org)) as setup:
         report = await setup.connect()
     assert not report.ok

@@ -44,7 +44,7 @@ async def test_rejected_token_says_what_to_do(wizard: Any, sandbox: Any) -> None
 
 
 async def test_missing_role_fails_the_preflight_with_a_remedy(wizard: Any, sandbox: Any) -> None:
-    sandbox.org.set_admin_roles(["ORG_ADMIN"])
+    sandbox.org.set_admin_roles(["ORG_ADMIN"], own_roles_readable=True)  # roles readable
     app = wizard()
     async with app.run_test(size=(120, 36)) as pilot:
         await walk_to(pilot, 1)

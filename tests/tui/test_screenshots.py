@@ -44,7 +44,8 @@ async def test_render_screenshots_into_a_temp_folder(
 ) -> None:
     out = tmp_path / "shots"
     out.mkdir()
-    written = await load_script().render(out, sandbox)
+    script = load_script()
+    written = await script.render(out, sandbox)
     assert sorted(p.stem for p in written) == sorted(PICTURES)
     svgs = read_svgs(out)
     assert sorted(svgs) == sorted(PICTURES)
@@ -54,6 +55,10 @@ async def test_render_screenshots_into_a_temp_folder(
         assert "SANDBOX" in svg, f"{name}.svg lacks the SANDBOX label"
         assert "PRIVATE&#160;KEY" not in svg and "-----BEGIN" not in svg, name
     assert "0&#160;members" in svgs["4-assignments"]  # the empty group is flagged
+    live = sandbox.base_url.removeprefix("http://")
+    if len(live) == len(script.DISPLAY_HOST):  # the pictures do not change with the port
+        assert all(live not in svg for svg in svgs.values())
+        assert script.DISPLAY_HOST in svgs["1-connect"]
     secrets = secrets_of(sandbox)
     assert len(secrets) >= 2, "the run made an app with a client secret"
     assert find_leaks(secrets, paths=[tmp_path]) == []
