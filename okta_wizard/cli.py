@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from okta_wizard import __version__
 from okta_wizard.clipboard import clear_note, configured_clear_after
 from okta_wizard.errors import ExitCode, WizardError
+from okta_wizard.handoff.expiry import DEFAULT_EXPIRE, EXPIRIES
 
 ORG_URL_ENV = "OKTA_WIZARD_ORG_URL"
-EXPIRY_CHOICES = ("5min", "10min", "1hour", "1day", "1week", "1month", "1year", "never")
 
 COMMANDS: dict[str, str] = {
     "demo": "the wizard against the built-in sandbox org; no Okta account needed",
@@ -114,9 +114,9 @@ def _add_send_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--expire",
-        default="1week",
+        default=DEFAULT_EXPIRE,
         metavar="WHEN",
-        help=f"link expiry: {', '.join(EXPIRY_CHOICES)} (default: 1week)",
+        help=f"link expiry: {', '.join(EXPIRIES)} (default: {DEFAULT_EXPIRE})",
     )
     g.add_argument(
         "--password-from-env",

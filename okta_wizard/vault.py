@@ -35,9 +35,10 @@ from typing import Any, Literal
 
 from okta_wizard.errors import KeyringUnavailable
 from okta_wizard.secret import Secret
-from okta_wizard.setup.spec import KEYRING_SERVICE
 from okta_wizard.textsafe import visible
 
+# The keyring service of every entry (user names: `<org origin>/<client id>` and the like).
+KEYRING_SERVICE = "okta-wizard"
 BACKEND_ENV = "PYTHON_KEYRING_BACKEND"
 SECURE_KEYRINGS = "Secret Service, KWallet, macOS Keychain or Windows Credential Locker"
 

@@ -93,8 +93,8 @@ MAX_RECEIPT_BYTES = 256 * 1024
 
 def from_json(data: Mapping[str, Any]) -> Receipt:
     """Check every field (`InvalidField` names the first wrong one); text is made safe to show."""
+    from okta_wizard.handoff.expiry import EXPIRIES
     from okta_wizard.handoff.message import normalize_email_domain
-    from okta_wizard.handoff.privatebin import EXPIRIES
 
     def is_domain(value: str) -> bool:
         try:

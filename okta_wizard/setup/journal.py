@@ -192,7 +192,7 @@ class Journal:
 
 def _link_from_json(f: Fields) -> dict[str, Any] | None:
     """The link metadata `Link.metadata()` wrote, plus `revoked_at`; nothing else is kept."""
-    from okta_wizard.handoff.privatebin import EXPIRIES
+    from okta_wizard.handoff.expiry import EXPIRIES
 
     link = f.object("link")
     if link is None:

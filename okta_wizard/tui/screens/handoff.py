@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,14 +11,14 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from okta_wizard.errors import UsageError
+from okta_wizard.handoff.expiry import DEFAULT_EXPIRE, EXPIRIES
+from okta_wizard.handoff.message import parse_email_domains as parse_domains
 from okta_wizard.secret import Secret
 from okta_wizard.tui.screens.base import StepPane
 from okta_wizard.tui.text import plain
 from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.secret_view import SecretView
 
-EXPIRIES = ("10min", "1hour", "1day", "1week", "1month")
-DEFAULT_EXPIRE = "1week"
 BURN_ON = "Burn after reading: the link opens once, then the server deletes it."
 BURN_OFF = (
     "Burn after reading is OFF: the link opens again and again until it expires. "
@@ -29,23 +28,6 @@ PASSWORD_NOTE = (
     "With a password, the link alone does not open: give Upflow the password by another "
     "channel (a call, a different tool). ASCII characters only."
 )
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-def parse_domains(text: str) -> tuple[str, ...]:
-    """ "acme.com, acme.fr" -> ("acme.com", "acme.fr"); raises UsageError naming a bad one."""
-    domains = tuple(d.strip().lower().removeprefix("@") for d in re.split(r"[,\s]+", text) if d)
-    if not domains:
-        raise UsageError(
-            "No email domain given.",
-            remedy="Type your users' email domain, such as acme.com (comma-separated for more).",
-        )
-    for domain in domains:
-        if not _DOMAIN.match(domain):
-            raise UsageError(
-                f"“{domain}” is not an email domain.", remedy="Type a domain such as acme.com."
-            )
-    return domains
 
 
 class HandoffPane(StepPane):

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
 from okta_wizard.setup.engine import SecretNotStored
-from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI
+from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI, label_problem
 from okta_wizard.tui.screens.base import StepPane
 from okta_wizard.tui.text import plain, styled
 
@@ -25,15 +25,6 @@ def redirect_problem(value: str, expected: str) -> str:
     if parts.scheme != "https" or not parts.hostname:
         return "must be an https:// URL"
     return f"Upflow only accepts {expected}"
-
-
-def label_problem(value: str) -> str:
-    text = value.strip()
-    if not text:
-        return "the app needs a name"
-    if len(text) > 100:
-        return "at most 100 characters"
-    return ""
 
 
 class SettingsPane(StepPane):

@@ -18,9 +18,9 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from okta_wizard.commands._common import looks_like_client_id
 from okta_wizard.errors import UsageError
-from okta_wizard.okta.credentials import ServiceAppKey
+from okta_wizard.setup.models import ServiceAppKey
+from okta_wizard.setup.spec import looks_like_client_id
 from okta_wizard.tui.text import plain
 
 KEY_CHECK_DEBOUNCE = 0.15
@@ -32,7 +32,7 @@ def key_path_of(text: str) -> Path:
 
 def check_key_file(path: Path, key_id: str | None) -> str:
     """The verdict on a key file, in words; raises UsageError naming what is wrong."""
-    from okta_wizard.okta.service_app import load_private_key
+    from okta_wizard.setup.models import load_private_key
 
     key = load_private_key(path, key_id)
     kid = f"key id {key.kid}" if key.kid else "no key id (add one if the app has several keys)"
