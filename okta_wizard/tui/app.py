@@ -20,9 +20,9 @@ from textual.widgets import Static
 
 from okta_wizard.clipboard import CLEAR_AFTER_SECONDS, clear_note
 from okta_wizard.errors import ExitCode
-from okta_wizard.okta.credentials import ServiceAppKey
 from okta_wizard.secret import Secret
 from okta_wizard.setup.engine import SavedSetup
+from okta_wizard.setup.models import ServiceAppKey
 from okta_wizard.setup.spec import DEFAULT_LABEL, DEFAULT_SECRETS_URL
 from okta_wizard.tui.demo import DemoInfo, quit_question
 from okta_wizard.tui.session import EngineSession, SetupFactory, default_setup_factory

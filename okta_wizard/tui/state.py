@@ -4,9 +4,7 @@ except inside `Secret` objects (Credentials.secret, the token, the link)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from okta_wizard.okta.models import Group
 from okta_wizard.secret import Secret
 from okta_wizard.setup.engine import (
     AppReport,
@@ -16,6 +14,7 @@ from okta_wizard.setup.engine import (
     ExistingApp,
     SavedSetup,
 )
+from okta_wizard.setup.models import Group
 
 
 @dataclass
@@ -32,7 +31,6 @@ class WizardState:
     credentials: Credentials | None = None
     checks: tuple[Check, ...] = ()
     link: Secret | None = None
-    receipt: Any = None
     resumed_from: SavedSetup | None = None
     done: set[int] = field(default_factory=set)
     reached: int = 1

@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, RadioButton, RadioSet, Static
 
-from okta_wizard.okta.models import Group
 from okta_wizard.setup.engine import AssignmentChoice
+from okta_wizard.setup.models import Group
 from okta_wizard.tui.screens.base import StepPane
 from okta_wizard.tui.text import styled
 from okta_wizard.tui.widgets.group_picker import GroupPicker

@@ -10,10 +10,9 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from okta_wizard.errors import UsageError
-from okta_wizard.okta.credentials import ApiToken, Credential
-from okta_wizard.okta.models import Actor
 from okta_wizard.orgurl import parse_org_url
 from okta_wizard.setup.engine import SetupOptions
+from okta_wizard.setup.models import Actor, ApiToken, Credential
 from okta_wizard.tui.demo import empty_token_remedy
 from okta_wizard.tui.screens.base import StepPane, check_line
 from okta_wizard.tui.text import lines, plain, styled

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from okta_wizard.okta.models import Group
+from okta_wizard.setup.models import Group
 from okta_wizard.tui.text import plain, styled
 
 DEBOUNCE_SECONDS = 0.12
