@@ -17,17 +17,6 @@ from okta_wizard.commands._common import check_lines, confirm, options_from, pri
 from okta_wizard.errors import ExitCode, UsageError
 from okta_wizard.setup.engine import Check, Setup, SetupOptions
 
-FIXABLE = {
-    "app active",
-    "sign-in redirect URIs exact",
-    "sign-out redirect URIs exact",
-    "grant types exact",
-    "response types exact",
-    "client authentication",
-    "PKCE not required",
-    "label",
-}
-
 
 def run(args: argparse.Namespace) -> int:
     options = options_from(args, assignment_required=False)
@@ -56,7 +45,7 @@ async def _verify(args: argparse.Namespace, options: SetupOptions) -> int:
     retired: list[str] = []
     async with Setup(options, on_progress=progress) as setup:
         checks = await setup.verify()
-        fixable = [c for c in checks if not c.ok and c.name in FIXABLE]
+        fixable = [c for c in checks if not c.ok and c.fixable]
         if args.fix and fixable and (args.yes or confirm("Repair the app in Okta?")):
             repaired = [d.field for d in await setup.repair_drift()]
             checks = await setup.verify()

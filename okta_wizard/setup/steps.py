@@ -17,14 +17,14 @@ from okta_wizard.errors import HandoffError, KeyringUnavailable, UsageError
 from okta_wizard.handoff.options import SendOptions, default_email_domains, send_options
 from okta_wizard.okta.models import Group
 from okta_wizard.secret import Secret
-from okta_wizard.setup.engine import (
+from okta_wizard.setup.engine import Setup
+from okta_wizard.setup.values import (
     AppReport,
     AssignmentChoice,
     Check,
     ConnectReport,
     Credentials,
     Drift,
-    Setup,
 )
 
 if TYPE_CHECKING:

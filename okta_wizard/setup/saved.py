@@ -1,0 +1,48 @@
+"""Saved progress across orgs, for `status`, the resume screen and `forget`. Never a secret;
+Okta is untouched."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from okta_wizard.setup import journal as journal_store
+from okta_wizard.setup.journal import OrgLock
+from okta_wizard.setup.values import SavedSetup
+
+if TYPE_CHECKING:
+    from okta_wizard.vault import Vault
+
+
+def list_saved_setups() -> list[SavedSetup]:
+    return [
+        SavedSetup(
+            org_url=j.org_url,
+            label=j.label,
+            app_id=j.app_id,
+            client_id=j.client_id,
+            step_reached=j.step_reached,
+            updated_at=j.updated_at,
+            steps={n: r.state for n, r in sorted(j.steps.items())},
+            secret_fingerprint=j.secret_fingerprint,
+        )
+        for j in journal_store.list_journals()
+    ]
+
+
+def forget_saved_setup(org_origin: str, vault: Vault) -> list[str]:
+    """Delete the journal, the receipt and the keyring entries of one org. Okta is untouched."""
+    with OrgLock(org_origin):
+        return forget_locked(org_origin, vault)
+
+
+def forget_locked(org_origin: str, vault: Vault) -> list[str]:
+    """`forget_saved_setup` for a caller that holds the org's lock already."""
+    removed: list[str] = []
+    saved = journal_store.salvage(org_origin).journal  # a damaged file too: what is readable
+    if saved and saved.client_id and vault.delete_client_secret(org_origin, saved.client_id):
+        removed.append(f"keyring entry {org_origin}/{saved.client_id}")
+    paste_id = (saved.link or {}).get("paste_id") if saved else None
+    if paste_id and vault.delete_delete_token(org_origin, paste_id):
+        removed.append("the one-time link's delete token")
+    removed += [str(p) for p in journal_store.delete(org_origin)]
+    return removed
