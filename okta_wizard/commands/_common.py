@@ -21,6 +21,7 @@ from okta_wizard.okta.credentials import ApiToken, Credential, ServiceAppKey
 from okta_wizard.orgurl import EXAMPLE, OrgUrl, parse_org_url
 from okta_wizard.secret import Secret
 from okta_wizard.setup.spec import CLIENT_ID_RULE, DEFAULT_LABEL, check_label, looks_like_client_id
+from okta_wizard.setup.values import RateLimitWait
 
 if TYPE_CHECKING:
     from okta_wizard.setup.engine import AssignmentChoice, Check, SetupOptions
@@ -253,6 +254,8 @@ def make_vault(args: argparse.Namespace) -> Vault:
 
 
 def progress(message: str) -> None:
+    if isinstance(message, RateLimitWait):  # a wait a person may end: say how
+        message = f"{message} (Ctrl+C stops here; the same command resumes)"
     print(f"… {message}", file=sys.stderr, flush=True)
 
 

@@ -63,12 +63,15 @@ async def _repair(run: Run, app: OidcApp, *, fields: bool) -> tuple[OidcApp, tup
 
 
 async def _create(run: Run) -> AppReport:
-    run.say(f"Creating app {run.options.label!r}")
-    created = await run.okta.create_oidc_app(run.settings)
+    label = run.options.label
+    run.say(f"Creating app {label!r}")
+    created = await run.okta.create_oidc_app(
+        run.settings, label_absent=run.searched_absent_recently(label)
+    )
     app = created.app
     await run.store_secret(app, created.client_secret)  # before anything else happens
     run.note_app(app)
-    run.created_this_run = True
+    run.assigned[app.id] = set()  # a new app has no assignments
     run.journal.record(2, "done", "no existing app")
     run.journal.record(3, "done", f"created {app.id}")
     run.save()

@@ -52,17 +52,24 @@ async def _unknown_groups(run: Run, names: list[str]) -> UsageError:
     )
 
 
+async def assigned_group_ids(run: Run, app_id: str) -> set[str]:
+    """The groups assigned to the app, asked once per run (a new app has none; the PUTs of
+    this run are added as they succeed)."""
+    if app_id not in run.assigned:
+        run.assigned[app_id] = set(await run.okta.list_assigned_group_ids(app_id))
+    return run.assigned[app_id]
+
+
 async def assign(run: Run, choice: AssignmentChoice) -> list[Group]:
     app = await require_app(run, "assign")
     groups = await resolve_groups(run, choice)
     if groups:
-        # A fresh app has no assignments: no need to ask.
-        fresh = run.created_this_run
-        assigned = set() if fresh else set(await run.okta.list_assigned_group_ids(app.id))
+        assigned = await assigned_group_ids(run, app.id)
         for group in groups:
             if group.id not in assigned:
                 run.say(f"Assigning group {group.name!r}")
                 await run.okta.assign_group(app.id, group.id)
+                assigned.add(group.id)
     run.journal.assignment_mode = choice.mode
     run.journal.group_names = [g.name for g in groups]
     run.journal.group_ids = [g.id for g in groups]

@@ -5,8 +5,11 @@ Okta before every check here passes (`ConnectReport.raise_if_refused`).
 
 from __future__ import annotations
 
+from okta_wizard.okta.credentials import ApiToken
+from okta_wizard.okta.errors import ErrorKind, OktaError
 from okta_wizard.okta.models import ROLES_THAT_CREATE_OIDC_APPS, Actor, Permissions
 from okta_wizard.okta.service_app import ROLES_TAB
+from okta_wizard.setup.lookup import fetch_apps
 from okta_wizard.setup.run import Run
 from okta_wizard.setup.values import Check, ConnectReport
 
@@ -31,9 +34,16 @@ def role_remedy(actor: Actor) -> str:
 async def connect(run: Run) -> ConnectReport:
     run.say("Checking the org and the token")
     org = await run.okta.org_metadata()
+    # A service app's first Management API call is what proves its credential, so the look
+    # for the app goes first and whoami needs no call of its own; an API token is checked on
+    # /users/me first, which names the token in its error.
+    token = isinstance(run.options.credential, ApiToken)
+    can_read_apps = None if token else await _look_for_app(run)
     actor = await run.okta.whoami()
     run.actor = actor
-    permissions = await run.okta.probe_permissions(actor)
+    if can_read_apps is None:
+        can_read_apps = await _look_for_app(run)
+    permissions = await run.okta.probe_permissions(actor, can_read_apps=can_read_apps)
     who = actor.login or actor.email or actor.display_name or actor.id
     checks = (
         Check("org", True, org.url or run.origin),
@@ -47,6 +57,18 @@ async def connect(run: Run) -> ConnectReport:
     run.journal.record(1, "done" if report.ok else "failed")
     run.save()
     return report
+
+
+async def _look_for_app(run: Run) -> bool:
+    """Step 2's look, made now (step 2 uses it): it also shows whether the credential may
+    read apps, without a call of its own from the apps rate-limit family. False: refused."""
+    try:
+        run.prefetched = await fetch_apps(run)
+    except OktaError as exc:
+        if exc.kind is ErrorKind.PERMISSION and exc.status == 403:
+            return False
+        raise
+    return True
 
 
 def _read_check(name: str, allowed: bool, actor: Actor) -> Check:

@@ -37,6 +37,7 @@ from okta_wizard.setup.values import (
     ExistingApp,
     PlannedAction,
     ProgressCallback,
+    RateLimitWait,
     SavedSetup,
     SecretMissing,
     SecretNotStored,
@@ -60,6 +61,7 @@ __all__ = [
     "ExistingApp",
     "PlannedAction",
     "ProgressCallback",
+    "RateLimitWait",
     "SavedSetup",
     "SecretMissing",
     "SecretNotStored",
@@ -109,7 +111,8 @@ class Setup(Run):
             if saved is not None and saved.label == self.options.label:
                 self.journal = saved
             self._steps_at_start = dict(self.journal.steps)
-            self.gateway = Gateway(self.options.org_url, self.options.credential)
+            # A wait for Okta's rate limit is reported like progress (a RateLimitWait line).
+            self.gateway = Gateway(self.options.org_url, self.options.credential, on_wait=self.say)
             await self.gateway.__aenter__()
         except BaseException:
             self._release()
@@ -196,5 +199,5 @@ class Setup(Run):
             raise RuntimeError("forget needs the org's lock: open Setup without read_only")
         removed = await asyncio.to_thread(forget_locked, self.origin, self.vault)
         self.journal = Journal(org_url=self.origin, label=self.options.label)
-        self.app, self.looked_up = None, False
+        self.app, self.looked_up, self.prefetched = None, False, None
         return removed

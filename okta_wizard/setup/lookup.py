@@ -1,6 +1,8 @@
-"""Step 2, find our app: an app labelled as asked (Okta has no label filter: a `q=` search,
-the exact label matched here), or the one the journal names if it was renamed in the console.
-A second app is never made while one of ours exists.
+"""Step 2, find our app: the one the journal names, read by id (`GET /api/v1/apps/{id}`, a
+rate-limit family of its own) while it still carries our label; else the apps labelled as
+asked (Okta has no label filter: a `q=` search, the exact label matched here), or the
+journal's app if it was renamed in the console. A second app is never made while one of ours
+exists. Step 1 looks first (it proves the credential may read apps); step 2 uses what it saw.
 """
 
 from __future__ import annotations
@@ -8,20 +10,39 @@ from __future__ import annotations
 from okta_wizard.okta.errors import ErrorKind, OktaError
 from okta_wizard.okta.models import OidcApp
 from okta_wizard.setup.reconcile import pick_app
-from okta_wizard.setup.run import Run
+from okta_wizard.setup.run import AppsSeen, Run
 from okta_wizard.setup.values import ExistingApp, SecretMissing
+
+
+async def fetch_apps(run: Run) -> AppsSeen:
+    """The Okta calls of the look: by id first when the journal knows one, the label search
+    only when that is not our app (or there is no id)."""
+    label, journal_id = run.options.label, run.journal.app_id
+    by_id = await _get_app_or_none(run, journal_id) if journal_id else None
+    if by_id is not None and pick_app([by_id], label, journal_id) is by_id:
+        return AppsSeen(label, by_id, None, run.clock())
+    labelled = tuple(await run.okta.find_apps_by_label(label))
+    seen = AppsSeen(label, by_id, labelled, run.clock())
+    if not labelled:
+        run.label_absent = (label, seen.at)
+    return seen
+
+
+def _ours(seen: AppsSeen, journal_id: str | None) -> OidcApp | None:
+    if seen.labelled is None:
+        return seen.by_id
+    # Renamed in the console? The journal's id still names our app.
+    return pick_app(seen.labelled, seen.label, journal_id) or seen.by_id
 
 
 async def find_existing(run: Run) -> ExistingApp | None:
     label = run.options.label
     run.say(f"Looking for an app labelled {label!r}")
-    journal_id = run.journal.app_id
-    found = pick_app(await run.okta.find_apps_by_label(label), label, journal_id)
-    if found is None and journal_id:
-        # Renamed in the console? The journal's id still names our app.
-        found = await _get_app_or_none(run, journal_id)
-    run.looked_up = True
-    run.app = found
+    seen, run.prefetched = run.prefetched, None
+    if seen is None or seen.label != label or not run.recent(seen.at):
+        seen = await fetch_apps(run)
+    found = _ours(seen, run.journal.app_id)
+    run.looked_up, run.app = True, found
     if found is None:
         return None
     run.note_app(found)

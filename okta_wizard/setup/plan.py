@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from okta_wizard.okta.models import OidcApp
-from okta_wizard.setup.assignment import resolve_groups
+from okta_wizard.setup.assignment import assigned_group_ids, resolve_groups
 from okta_wizard.setup.connect import connect
 from okta_wizard.setup.lookup import current_app
 from okta_wizard.setup.run import Run
@@ -49,7 +49,7 @@ async def _assignment_actions(run: Run, app: OidcApp | None) -> list[PlannedActi
     if choice.mode == "none":
         return []
     groups = await resolve_groups(run, choice)
-    assigned = set(await run.okta.list_assigned_group_ids(app.id)) if app else set()
+    assigned = await assigned_group_ids(run, app.id) if app else set()
     return [
         PlannedAction(4, f"assign group {g.name}", g.id) for g in groups if g.id not in assigned
     ]

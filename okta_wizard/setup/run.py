@@ -8,6 +8,9 @@ the same way: report progress, save the journal, read and write the client secre
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from okta_wizard.errors import KeyringUnavailable
@@ -29,6 +32,22 @@ from okta_wizard.setup.values import (
 if TYPE_CHECKING:
     from okta_wizard.okta.gateway import Gateway
     from okta_wizard.vault import Vault
+
+# How long what a look for the app found is trusted (by step 2 after step 1, by the create
+# after a search that found none): long enough for one headless run, short enough that a
+# person who paused on a screen gets a fresh look.
+LOOK_TRUSTED_S = 60.0
+
+
+@dataclass(frozen=True)
+class AppsSeen:
+    """What a look for our app found (lookup.fetch_apps): the journal's app read by id, and
+    the apps labelled exactly as asked when a label search ran (None: it did not need to)."""
+
+    label: str
+    by_id: OidcApp | None
+    labelled: tuple[OidcApp, ...] | None
+    at: float  # Run.clock() when Okta answered
 
 
 class Run:
@@ -53,10 +72,13 @@ class Run:
         # What Okta said in this run, so that no step asks again.
         self.app: OidcApp | None = None
         self.looked_up = False  # step 2 ran: `app` is Okta's answer (None: no app)
-        self.created_this_run = False
         self.actor: Actor | None = None
         self.groups: dict[AssignmentChoice, list[Group]] = {}
         self.discovery: dict[str, Discovery] = {}
+        self.prefetched: AppsSeen | None = None  # step 1 looked for the app: step 2 uses it
+        self.label_absent: tuple[str, float] | None = None  # (label, when): searched, none
+        self.assigned: dict[str, set[str]] = {}  # app id -> the groups Okta holds on it
+        self.clock: Callable[[], float] = time.monotonic
 
     @property
     def origin(self) -> str:
@@ -87,6 +109,16 @@ class Run:
 
     def drift(self, app: OidcApp) -> tuple[Drift, ...]:
         return tuple(Drift(f, e, a) for f, e, a in compute_drift(app, self.settings))
+
+    def recent(self, at: float) -> bool:
+        return self.clock() - at < LOOK_TRUSTED_S
+
+    def searched_absent_recently(self, label: str) -> bool:
+        """This run's own label search found no app with `label`, moments ago."""
+        if self.label_absent is None:
+            return False
+        searched, at = self.label_absent
+        return searched == label and self.recent(at)
 
     def note_app(self, app: OidcApp) -> None:
         self.app = app

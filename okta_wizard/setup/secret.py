@@ -19,17 +19,18 @@ MAX_SECRETS = 2  # Okta's cap per app
 async def secret_for(run: Run, app: OidcApp) -> tuple[Secret, Literal["keyring", "okta", "new"]]:
     """The secret of a reused app: the keyring's, else recovered (see `recover_secret`)."""
     stored = await run.stored_secret(app)
+    listed: list[ClientSecret] | None = None
     if stored and run.options.new_secret_if_lost:
         # --new-secret is the remedy when Okta rejects the keyring's secret: a stale one
         # (no longer an active secret of the app) counts as lost, not as found.
-        active = await run.okta.list_client_secrets(app.id)
-        if not any(s.status == "ACTIVE" and s.value == stored for s in active):
+        listed = await run.okta.list_client_secrets(app.id)
+        if not any(s.status == "ACTIVE" and s.value == stored for s in listed):
             run.say("The keyring's secret is no longer active in Okta")
             stored = None
     if stored:
         run.note_secret(stored)
         return stored, "keyring"
-    return await recover_secret(run, create_new=run.options.new_secret_if_lost)
+    return await _recover(run, app, create_new=run.options.new_secret_if_lost, listed=listed)
 
 
 async def recover_secret(run: Run, *, create_new: bool) -> tuple[Secret, Literal["okta", "new"]]:
@@ -40,18 +41,27 @@ async def recover_secret(run: Run, *, create_new: bool) -> tuple[Secret, Literal
     once Upflow has the new one. Never a second app.
     """
     app = await require_app(run, "recover a secret from")
-    secrets = await run.okta.list_client_secrets(app.id)
+    return await _recover(run, app, create_new=create_new, listed=None)
+
+
+async def _recover(
+    run: Run, app: OidcApp, *, create_new: bool, listed: list[ClientSecret] | None
+) -> tuple[Secret, Literal["okta", "new"]]:
+    """`recover_secret` for `app`; `listed`: its secrets as this run just read them."""
+    secrets = listed if listed is not None else await run.okta.list_client_secrets(app.id)
     chosen: ClientSecret | None = None
     source: Literal["okta", "new"] = "okta"
     if create_new and len(secrets) < MAX_SECRETS:
         run.say("Creating a new client secret")
-        chosen, source = await run.okta.create_client_secret(app.id), "new"
+        chosen = await run.okta.create_client_secret(app.id, existing=secrets)
+        source = "new"
     else:
         # Two secrets already (a rerun after a new one was made): the newest active one.
         readable = [s for s in secrets if s.status == "ACTIVE" and s.value]
         chosen = max(readable, key=lambda s: s.created, default=None)
         if chosen is None and len(secrets) < MAX_SECRETS:
-            chosen, source = await run.okta.create_client_secret(app.id), "new"
+            chosen = await run.okta.create_client_secret(app.id, existing=secrets)
+            source = "new"
     if chosen is None or not chosen.value:
         raise SecretMissing(
             f"Okta holds no readable active secret for app {app.id}, and it already has two.",

@@ -15,6 +15,7 @@ from okta_wizard.errors import ExitCode, KeyringUnavailable, WizardError
 from okta_wizard.okta.credentials import Credential
 from okta_wizard.okta.errors import ErrorKind, OktaError
 from okta_wizard.okta.models import Actor, OidcApp, OrgInfo, Permissions
+from okta_wizard.okta.retry import RateLimitWait as RateLimitWait  # for the front ends
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
 from okta_wizard.setup.spec import DEFAULT_LABEL
@@ -29,6 +30,9 @@ STEP_TITLES: dict[int, str] = {
     6: "Send to Upflow",
 }
 
+# Told what the run is doing, a line at a time. A wait for Okta's rate limit comes as a
+# RateLimitWait: a str like the others ("Okta's rate limit for apps: waiting 41 s, until
+# 14:05:12"), with `family`, `seconds` and `until` (local time) for a countdown.
 ProgressCallback = Callable[[str], None]
 
 
