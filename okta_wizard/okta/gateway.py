@@ -291,6 +291,16 @@ class Gateway:
     async def deactivate_app(self, app_id: str) -> None:
         await self._lifecycle("/api/v1/apps/{id}/lifecycle/deactivate", app_id, "deactivate")
 
+    async def delete_app(self, app_id: str) -> None:
+        """Okta deletes only an INACTIVE app (else a CONFLICT, E0000056). For `remove`."""
+        await self._http.management(
+            "DELETE",
+            "/api/v1/apps/{id}",
+            path_params={"id": app_id},
+            action=f"delete app {app_id}",
+            needs=APPS_MANAGE,
+        )
+
     async def _lifecycle(self, route: str, app_id: str, verb: str) -> None:
         await self._http.management(
             "POST",
