@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+TMUX_DEFAULT_TMPDIR = "/tmp"  # path-ok: where tmux puts its sockets, not a file the suite reads
+
 REPO = Path(__file__).resolve().parents[1]
 OKTA_WIZARD = f"{sys.executable} -m okta_wizard"  # what the okta-wizard script runs
 WAIT = 60.0  # only catches a hang: under load the first connect imports the okta SDK
@@ -110,7 +112,9 @@ class DemoTerminal:
     def close(self) -> None:
         self.tmux("kill-server")
         # tmux may leave its socket file behind: remove it, the path is known from the name.
-        socket_dir = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+        socket_dir = (
+            Path(os.environ.get("TMUX_TMPDIR", TMUX_DEFAULT_TMPDIR)) / f"tmux-{os.getuid()}"
+        )
         (socket_dir / self.socket).unlink(missing_ok=True)
 
     # -- what the run left behind

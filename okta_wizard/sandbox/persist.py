@@ -21,6 +21,7 @@ from typing import Any
 from okta_wizard.sandbox import ids
 from okta_wizard.sandbox.org import (
     Assignment,
+    RoleGrant,
     SandboxApp,
     SandboxGroup,
     SandboxOrg,
@@ -51,10 +52,30 @@ def org_to_json(org: SandboxOrg) -> dict[str, Any]:
             "created": org.created,
             "admin_id": org.admin_id,
             "max_apps": org.max_apps,
-            "users": [asdict(u) for u in org.users.values()],
+            "engine": org.engine,
+            "own_roles_readable": org.own_roles_readable,
+            "users": [_user_to_json(u) for u in org.users.values()],
             "groups": [_flat(g) for g in org.groups_page(None, len(org.groups)).groups],
             "apps": [_app_to_json(a) for a in org.apps.values()],
         }
+
+
+def _user_to_json(user: SandboxUser) -> dict[str, Any]:
+    data = asdict(user)
+    data["grants"] = [{**g, "permissions": sorted(g["permissions"])} for g in data["grants"]]
+    return data
+
+
+def _user_from_json(data: Any) -> SandboxUser:
+    fields = _known(SandboxUser, data)
+    grants = [
+        RoleGrant(**{**_known(RoleGrant, g), "permissions": frozenset(g.get("permissions", ()))})
+        for g in fields.pop("grants", [])
+    ]
+    user = SandboxUser(**fields)
+    if grants:
+        user.grants = grants
+    return user
 
 
 def _flat(group: SandboxGroup) -> dict[str, Any]:
@@ -97,10 +118,15 @@ def org_from_json(data: Any) -> SandboxOrg:
     if not isinstance(data, dict):
         raise SavedOrgError("the org is not a JSON object")
     try:
-        org = SandboxOrg(subdomain=str(data["subdomain"]), company=str(data["company"]))
+        org = SandboxOrg(
+            subdomain=str(data["subdomain"]),
+            company=str(data["company"]),
+            engine="classic" if data.get("engine") == "classic" else "identity",
+        )
+        org.own_roles_readable = data.get("own_roles_readable") is True
         org.id, org.created = str(data["id"]), str(data["created"])
         for raw in data["users"]:
-            user = SandboxUser(**_known(SandboxUser, raw))
+            user = _user_from_json(raw)
             org.users[user.id] = user
         org.admin_id = str(data["admin_id"])
         org._insert_groups([SandboxGroup(**_known(SandboxGroup, g)) for g in data["groups"]])

@@ -34,6 +34,9 @@ from tests.terminals import (
     wait_gone,
 )
 
+X_SOCKETS = "/tmp/.X11-unix"  # path-ok: the X servers' sockets, to pick a free display
+X_LOCKS = "/tmp/.X"  # path-ok: the X servers' lock files, likewise
+
 pytestmark = pytest.mark.slow
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 LONG = "600"  # a clear delay no test waits for: each ends the wait itself (Ctrl-C, a signal)
@@ -230,7 +233,7 @@ def free_display_number() -> int:
     taken = Path("/proc/net/unix").read_text()
     start = 100 + os.getpid() % 400
     for number in range(start, start + 200):
-        if f"/tmp/.X11-unix/X{number}" not in taken and not Path(f"/tmp/.X{number}-lock").exists():
+        if f"{X_SOCKETS}/X{number}" not in taken and not Path(f"{X_LOCKS}{number}-lock").exists():
             return number
     raise AssertionError("no free X display number")
 

@@ -28,6 +28,8 @@ from tests.demo_terminal import (
 )
 from tests.leakscan import find_leaks
 
+SYSTEM_PYTHON = "/usr/bin/python3"  # path-ok: for a process run as another user
+
 pytestmark = [pytest.mark.tmux, needs_tmux]
 # What main's demo accepted: once documented, it let any local user read the demo's secret.
 OLD_DEMO_TOKEN = "00sandbox-okta-wizard-demo-token-NOT-A-SECRET"
@@ -125,7 +127,7 @@ def _as_nobody(url: str, token: str) -> int:
         "try:\n    print(urllib.request.urlopen(req, timeout=20).status)\n"
         "except urllib.error.HTTPError as e:\n    print(e.code)\n"
     )
-    python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
+    python = SYSTEM_PYTHON if os.path.exists(SYSTEM_PYTHON) else "python3"
     as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
     done = subprocess.run(
         [*as_nobody, python, "-I", "-c", script, url, token],
