@@ -33,7 +33,7 @@ from okta_wizard.handoff.receipt import Receipt
 from okta_wizard.lockfile import LockFile
 from okta_wizard.savedfile import SavedFileDamaged, ensure_state_folder, remove
 from okta_wizard.secret import Secret
-from okta_wizard.setup import journal as journals
+from okta_wizard.setup import journal as journal_store
 from okta_wizard.setup.journal import Journal
 from okta_wizard.vault import Vault, client_secret_entry, delete_token_entry, service_app_key_entry
 
@@ -44,7 +44,7 @@ SANDBOX_HOST = "127.0.0.1"  # the demo serves its sandbox org there, and nowhere
 
 
 def demo_folder() -> Path:
-    return journals.state_dir() / "demo"
+    return journal_store.state_dir() / "demo"
 
 
 def prepare_folder(folder: Path) -> None:
@@ -136,7 +136,7 @@ def _saved_paths(folder: Path) -> list[Path]:
 def _read(path: Path) -> Journal | Receipt | None:
     if path.name.endswith(RECEIPT_SUFFIX):
         return receipts.read_receipt(path)
-    return journals.read_journal(path)
+    return journal_store.read_journal(path)
 
 
 def read_progress(folder: Path) -> SavedProgress:
@@ -163,10 +163,10 @@ def read_progress(folder: Path) -> SavedProgress:
 
 def progress_origin(files: list[SavedFile]) -> str | None:
     """The org address of the most recently saved journal: the one the admin would resume."""
-    journals_saved = [f.journal for f in files if f.journal is not None]
-    if not journals_saved:
+    saved_journals = [f.journal for f in files if f.journal is not None]
+    if not saved_journals:
         return None
-    return max(journals_saved, key=lambda j: j.updated_at).org_url
+    return max(saved_journals, key=lambda j: j.updated_at).org_url
 
 
 def _moved(value: Any, old: str, new: str) -> Any:
@@ -189,10 +189,10 @@ def move_origin(folder: Path, files: list[SavedFile], old: str, new: str) -> int
             continue
         if isinstance(saved.content, Journal):
             journal = Journal.from_json(_moved(saved.content.to_json(), old, new))
-            target = journals.save(journal, folder)
+            target = journal_store.save(journal, folder)
         else:
             receipt = receipts.from_json(_moved(receipts.to_json(saved.content), old, new))
-            target = folder / journals.receipt_path(new).name
+            target = folder / journal_store.receipt_path(new).name
             receipts.write_receipt(receipt, target)
         if target != saved.path:
             remove(saved.path, damaged_remedy(saved.path))
