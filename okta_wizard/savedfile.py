@@ -28,7 +28,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -396,6 +396,11 @@ def _integer(value: Any) -> int | None:
 
 def _match(value: Any, pattern: re.Pattern[str]) -> str | None:
     return value if isinstance(value, str) and pattern.fullmatch(value) else None
+
+
+def now_iso() -> str:
+    """Now, as saved files hold it: `2026-11-28T05:17:11Z`."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def is_timestamp(value: str) -> bool:

@@ -200,7 +200,8 @@ class SecretMissing(WizardError):
     exit_code = ExitCode.UNEXPECTED
 
 
-def list_saved_setups() -> list[SavedSetup]:
+def list_saved_setups(journals: list[Journal] | None = None) -> list[SavedSetup]:
+    """The state folder's saved setups, or those of `journals` (the demo reads its own)."""
     return [
         SavedSetup(
             org_url=j.org_url,
@@ -212,7 +213,7 @@ def list_saved_setups() -> list[SavedSetup]:
             steps={n: r.state for n, r in sorted(j.steps.items())},
             secret_fingerprint=j.secret_fingerprint,
         )
-        for j in journal_store.list_journals()
+        for j in (journal_store.list_journals() if journals is None else journals)
     ]
 
 
