@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from types import TracebackType
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 from okta_wizard.okta import parse
@@ -39,6 +40,9 @@ from okta_wizard.okta.retry import RawResponse, backoff_delay
 from okta_wizard.okta.transport import Transport
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
+
+if TYPE_CHECKING:
+    from okta_wizard.okta.oidc import OidcClient, SignInEndpoints
 
 APPS_READ = "the okta.apps.read scope or an admin role that can view apps (Super Admin, App Admin)"
 APPS_MANAGE = (
@@ -454,6 +458,50 @@ class Gateway:
             remedy=f"Check the app's client authentication method (now {auth_method!r}).",
             status=response.status,
         )
+
+    # -- test sign-in (okta/oidc.py): the flow's calls and its temporary redirect URI
+    def sign_in_client(self, endpoints: SignInEndpoints) -> OidcClient:
+        """The OIDC calls of a test sign-in, counted and retried like every other call."""
+        from okta_wizard.okta.oidc import OidcClient
+
+        return OidcClient(self._http, endpoints)
+
+    async def change_redirect_uris(
+        self, app_id: str, *, add: str | None = None, remove: str | None = None
+    ) -> OidcApp:
+        """Add or remove one sign-in redirect URI: a read-modify-write of the whole app (`GET`,
+        then `PUT` of what Okta sent with that one list changed), so nothing else changes, the
+        other redirect URIs and the sign-out URIs included. No `PUT` when nothing changes."""
+        from okta_wizard.okta.oidc import redirect_uris_in, with_redirect_uris
+
+        read = f"read app {app_id}"
+        response = await self._http.management(
+            "GET", "/api/v1/apps/{id}", path_params={"id": app_id}, action=read, needs=APPS_READ
+        )
+        body, uris = response.json(), redirect_uris_in(response.json())
+        if not isinstance(body, dict) or uris is None:
+            raise OktaError(
+                ErrorKind.UNAVAILABLE,
+                f"Okta's answer for app {app_id} has no readable sign-in redirect URIs; "
+                "nothing was changed.",
+                remedy="Run the same command again; if it persists, report it.",
+                request_id=response.request_id,
+            )
+        wanted = [u for u in uris if u != remove]
+        if add and add not in wanted:
+            wanted.append(add)
+        if wanted == uris:
+            return self._app_or_fail(response, read)
+        update = f"update the sign-in redirect URIs of app {app_id}"
+        response = await self._http.management(
+            "PUT",
+            "/api/v1/apps/{id}",
+            path_params={"id": app_id},
+            body=with_redirect_uris(body, wanted),
+            action=update,
+            needs=APPS_MANAGE,
+        )
+        return self._app_or_fail(response, update)
 
     def _refuse_foreign_endpoint(self, url: str) -> None:
         """The secret goes only to our org, or over https (a custom domain of the org)."""

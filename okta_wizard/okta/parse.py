@@ -176,6 +176,7 @@ def discovery_from_json(data: object) -> Discovery | None:
         introspection_endpoint=_str(doc.get("introspection_endpoint")),
         jwks_uri=_str(doc.get("jwks_uri")),
         end_session_endpoint=_str(doc.get("end_session_endpoint")),
+        userinfo_endpoint=_str(doc.get("userinfo_endpoint")),
         token_endpoint_auth_methods_supported=_strs(
             doc.get("token_endpoint_auth_methods_supported")
         ),
