@@ -6,7 +6,8 @@ Run: .venv/bin/python bench/run.py [NAME ...]   (names without .py select a subs
 
 Benches: apply_calls, gateway_first_call, handoff (one-time link: encrypt + post to the
 sandbox PrivateBin endpoint, PBKDF2 cost), help_start, sandbox_groups, service_app_signin
-(private key JWT RS256/ES256/DPoP: token + first call), tui_start. A new
+(private key JWT RS256/ES256/DPoP: token + first call), test_sign_in (redirect to verdict
+of a test sign-in, and its Okta calls), tui_start. A new
 bench/<name>.py is picked up by the glob below.
 """
 
