@@ -41,11 +41,23 @@ def on_org_origin(org_url: OrgUrl, url: str, *, what: str) -> str:
     OktaError that names `what` ("the token endpoint") and the foreign origin, sent nothing."""
     if origin_of(url) == org_url.origin:
         return url
-    shown = visible(origin_of(url) or url)[:200]
     raise OktaError(
         ErrorKind.INVALID_INPUT,
-        f"Okta's answer names {what} {shown}, which is not on the org {org_url.origin}; "
+        f"Okta's answer names {what} {_shown(url)}, which is not on the org {org_url.origin}; "
         "nothing was sent to it.",
         remedy="Pass the org's own address as --org-url (your custom domain, if the org uses "
         "one for its issuer); if it is right, report this.",
     )
+
+
+def _shown(url: str) -> str:
+    """Where a refused URL points, without what it may carry (credentials, path, query)."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if not host:
+        return "(not a web URL)"
+    where = f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+    return visible(where)[:200]

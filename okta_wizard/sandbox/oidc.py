@@ -405,13 +405,13 @@ class OidcProvider:
     ) -> web.Response:
         org = self._sandbox.org
         hint = html.escape(tx.login_hint)
-        users = ", ".join(html.escape(u.login) for u in list(self.users.values()))
+        users = ", ".join(_text(u.login) for u in list(self.users.values()))
         status = '<p id="okta-signin-error" role="alert">Unable to sign in</p>' if failed else ""
         body = (
             "<!doctype html><html lang=en><head><meta charset=utf-8>"
-            f"<title>{html.escape(org.company)} - Sign In</title></head><body><main>"
-            f"<h1>Sign In</h1><p>{html.escape(org.company)} (sandbox Okta org): sign in to "
-            f"<b>{html.escape(app.label)}</b></p>{status}"
+            f"<title>{_text(org.company)} - Sign In</title></head><body><main>"
+            f"<h1>Sign In</h1><p>{_text(org.company)} (sandbox Okta org): sign in to "
+            f"<b>{_text(app.label)}</b></p>{status}"
             f'<form method="post" action="{SIGN_IN_PATH}" id="form19">'
             f'<input type="hidden" name="tx" value="{html.escape(tx_id)}">'
             '<label>Username <input id="okta-signin-username" name="username" '
@@ -580,10 +580,14 @@ def _error_page(code: str, description: str) -> web.Response:
     body = (
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>Error</title></head>"
         '<body><div class="error-code">400</div><h1>Bad Request</h1>'
-        f"<p>Error Code: {html.escape(code)}</p><p>Description: {html.escape(description)}</p>"
+        f"<p>Error Code: {_text(code)}</p><p>Description: {_text(description)}</p>"
         "</body></html>"
     )
     return web.Response(status=400, text=body, content_type="text/html", headers=_NO_STORE)
+
+
+def _text(value: str) -> str:
+    return html.escape(value, quote=False)
 
 
 def _bare_400() -> web.Response:

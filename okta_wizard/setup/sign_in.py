@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from okta_wizard.setup.loopback import LoopbackListener, Redirect
 
 DEFAULT_TIMEOUT_S = 300.0
-MIN_TIMEOUT_S, MAX_TIMEOUT_S = 10.0, 3600.0
+MIN_TIMEOUT_S, MAX_TIMEOUT_S = 5.0, 3600.0
 PASSED_HEADLINE = "Okta will let this user into Upflow"
 FAILED_HEADLINE = "The test sign-in did not pass"
 ASSIGNMENT_MARKER = "not assigned"
