@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,8 +40,13 @@ pytestmark = pytest.mark.slow
 
 
 def _no_leaks(org: Org, *texts: str) -> None:
-    texts = (*texts, *org.outputs)
-    assert find_leaks(issued_secrets(org), texts=texts, paths=[org.state_dir]) == []
+    """Outputs, the journal and the receipt, and the keyring's own files on disk."""
+    paths = [org.state_dir]
+    keyring_files = os.environ.get("XDG_DATA_HOME")
+    if keyring_files:
+        paths.append(Path(keyring_files))
+    found = find_leaks(issued_secrets(org), texts=[*texts, *org.outputs], paths=paths)
+    assert found == []
 
 
 def test_assigned_user_signs_in_and_the_claims_are_what_upflow_sees(
@@ -198,3 +204,16 @@ def test_verify_sign_in_runs_the_checks_then_the_test(applied: Org, browser: Any
     assert data["sign_in"]["passed"] is True and data["sign_in"]["user"]["email"] == ASSIGNED
     assert_redirect_uris_as_upflow_needs(applied)
     _no_leaks(applied, out, err)
+
+
+def test_sigkill_right_after_the_uri_is_added_then_apply(applied: Org, capsys: Cap) -> None:
+    """The journal records the URI before the change: a kill just after it is still cleaned."""
+    run = start_test_sign_in(applied, "--no-browser", "--yes")
+    applied.sb.faults.add("PUT /api/v1/apps/{id}", kill_pid=run.proc.pid, nth=1)
+    assert run.finish()[0] == -signal.SIGKILL
+    applied.sb.faults.clear()
+    leftover = applied.journal()["test_redirect_uri"]
+    assert leftover in applied.only_app().oauth_settings["redirect_uris"]
+    code, _, err = applied.run(capsys, "apply", "--group", "Finance")
+    assert code == ExitCode.OK, err
+    assert_redirect_uris_as_upflow_needs(applied)
