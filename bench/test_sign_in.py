@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import statistics
 import sys
 import tempfile
-import time
 from collections import Counter
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -38,28 +36,18 @@ TOKEN = "00bench-test-sign-in-token-0123456789abcdef"
 BROWSER_ROUTES = ("GET /oauth2/v1/authorize", "POST /sandbox/sign-in")
 
 
-async def _browse(url: str, login: str, password: str) -> float:
+async def _browse(url: str) -> float:
     """Sign in like a browser; the milliseconds from sending the redirect to the page."""
-    import httpx
+    from okta_wizard.sandbox.oidc import sign_in_with_form
 
-    async with httpx.AsyncClient(trust_env=False, timeout=30) as client:
-        form = await client.get(url)
-        tx = re.search(r'name="tx" value="([^"]+)"', form.text)
-        assert tx, form.text
-        base = url.split("/oauth2/", 1)[0]
-        data = {"tx": tx.group(1), "username": login, "password": password}
-        back = await client.post(f"{base}/sandbox/sign-in", data=data)
-        start = time.perf_counter()
-        page = await client.get(back.headers["location"])
-        elapsed = (time.perf_counter() - start) * 1000
-        assert "Signed in" in page.text, page.text
-        return elapsed
+    done = await sign_in_with_form(url, "fiona.finance@example.com")
+    assert "Signed in" in done.page.text, done.page.text
+    return done.redirect_ms
 
 
 async def _one_test(org_url: str) -> tuple[float, float, Counter[str]]:
     from okta_wizard.okta.credentials import ApiToken
     from okta_wizard.orgurl import parse_org_url
-    from okta_wizard.sandbox.oidc import SANDBOX_PASSWORD
     from okta_wizard.secret import Secret
     from okta_wizard.setup.engine import Setup, SetupOptions
     from okta_wizard.setup.sign_in import SignInOptions, SignInTest
@@ -69,9 +57,7 @@ async def _one_test(org_url: str) -> tuple[float, float, Counter[str]]:
         async with SignInTest(setup, SignInOptions(timeout=60)) as test:
             await test.prepare()
             url = await test.begin()
-            result, seen_ms = await asyncio.gather(
-                test.wait(), _browse(url, "fiona.finance@example.com", SANDBOX_PASSWORD)
-            )
+            result, seen_ms = await asyncio.gather(test.wait(), _browse(url))
         assert result.passed and test.removed, result
         assert result.redirect_to_verdict_ms is not None
         return result.redirect_to_verdict_ms, seen_ms, Counter(setup.calls)

@@ -31,6 +31,7 @@ import hashlib
 import hmac
 import html
 import json
+import re
 import secrets
 import threading
 import time
@@ -594,6 +595,35 @@ def _bare_400() -> web.Response:
     """What Okta shows for an INACTIVE app: a 400 that says nothing more."""
     body = "<!doctype html><html><body><h1>400 Bad Request</h1></body></html>"
     return web.Response(status=400, text=body, content_type="text/html", headers=_NO_STORE)
+
+
+# -- a scripted browser for the sign-in form (tests and benches) ------------------------------
+
+
+@dataclass(frozen=True)
+class FormSignIn:
+    page: Any  # httpx.Response: what the redirect URI answered
+    redirect_ms: float  # from following the redirect to that answer
+
+
+async def sign_in_with_form(
+    authorization_url: str, login: str, password: str = SANDBOX_PASSWORD
+) -> FormSignIn:
+    """Do what a browser does on this sandbox: open the authorization URL, post the sign-in
+    form, follow the redirect. For tests and benches that need no real browser."""
+    import httpx
+
+    async with httpx.AsyncClient(trust_env=False, timeout=30) as client:
+        form = await client.get(authorization_url)
+        match = re.search(r'name="tx" value="([^"]+)"', form.text)
+        if match is None:
+            raise ValueError(f"no sign-in form (HTTP {form.status_code})")
+        base = authorization_url.split(AUTHORIZE_PATH, 1)[0]
+        data = {"tx": match.group(1), "username": login, "password": password}
+        back = await client.post(base + SIGN_IN_PATH, data=data)
+        started = time.perf_counter()
+        page = await client.get(back.headers["location"])
+        return FormSignIn(page, (time.perf_counter() - started) * 1000)
 
 
 # -- aiohttp glue ----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ the same flows in Chromium.
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from okta_wizard.okta.credentials import ApiToken
 from okta_wizard.okta.errors import ErrorKind, OktaError
 from okta_wizard.orgurl import parse_org_url
 from okta_wizard.sandbox import shapes
-from okta_wizard.sandbox.oidc import SANDBOX_PASSWORD
+from okta_wizard.sandbox.oidc import sign_in_with_form
 from okta_wizard.secret import Secret
 from okta_wizard.setup import journal as journal_store
 from okta_wizard.setup.engine import Setup, SetupOptions
@@ -36,15 +35,7 @@ CASEY = "casey.contractor@partner.example"  # in Finance, at another email domai
 
 
 async def _browse(url: str, login: str) -> httpx.Response:
-    """What a browser does: the sign-in form, the password, the redirect to the listener."""
-    async with httpx.AsyncClient(trust_env=False, timeout=30) as client:
-        form = await client.get(url)
-        tx = re.search(r'name="tx" value="([^"]+)"', form.text)
-        assert tx, form.text
-        base = url.split("/oauth2/", 1)[0]
-        data = {"tx": tx.group(1), "username": login, "password": SANDBOX_PASSWORD}
-        back = await client.post(f"{base}/sandbox/sign-in", data=data)
-        return await client.get(back.headers["location"])
+    return (await sign_in_with_form(url, login)).page
 
 
 def _setup(org: Org) -> Setup:
