@@ -18,7 +18,7 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from okta_wizard.commands._common import FAIL_MARK, OK_MARK, options_from, print_json, progress
@@ -80,7 +80,6 @@ class Progress:
 
     test: SignInTest | None = None
     signal_name: str = ""
-    notes: list[str] = field(default_factory=list)
 
 
 def run_async(main: Callable[[Progress], Awaitable[int]]) -> int:
@@ -137,7 +136,7 @@ def _signals_cancel(state: Progress) -> Iterator[None]:
 def _say_stopped(how: str, state: Progress) -> None:
     test = state.test
     if test is None or not test.added:
-        note = "nothing was changed in Okta."
+        note = "the test had added nothing to the app."
     elif test.removed:
         note = "the temporary redirect URI was removed; the app is as before."
     else:
@@ -183,7 +182,7 @@ async def run_test(
         async with test:
             plan = await test.prepare()
             if not args.yes and not ask(plan.question + " Go ahead?"):
-                print("No test sign-in: nothing was changed.", file=sys.stderr)
+                print("No test sign-in: the redirect URI was not added.", file=sys.stderr)
                 return None
             url = await test.begin()
             await show_url(url, open_browser=not args.no_browser, port=test.port)

@@ -58,7 +58,7 @@ def test_declined_on_the_terminal_changes_nothing(
     monkeypatch.setattr(test_sign_in, "ask", lambda q: asked.append(q) or False)
     before = len(applied.sb.mutating_calls())
     code, _, err = applied.run(capsys, "test-sign-in")
-    assert code == ExitCode.SIGN_IN_FAILED and "nothing was changed" in err
+    assert code == ExitCode.SIGN_IN_FAILED and "the redirect URI was not added" in err
     assert len(asked) == 1 and "http://localhost:" in asked[0] and "then removes it" in asked[0]
     assert SIGN_IN_REDIRECT_URI in asked[0]
     assert len(applied.sb.mutating_calls()) == before

@@ -299,3 +299,12 @@ async def _write_receipt(org: Org, *, issuer: str) -> None:
         email_domains=("example.com",),
     )
     write_receipt(replace(receipt), journal_store.receipt_path(org.url))
+
+
+def test_forget_names_a_leftover_it_can_no_longer_remove(applied: Org, capsys: Cap) -> None:
+    uri = _leave_leftover(applied)
+    code, out, _ = applied.run(capsys, "forget", "--yes")
+    assert code == ExitCode.OK and uri in out and "verify --fix" in out
+    _, out, _ = applied.run(capsys, "verify", "--fix", "--yes")  # (the secret is forgotten)
+    assert "Repaired: redirect_uris" in out
+    assert applied.only_app().oauth_settings["redirect_uris"] == [SIGN_IN_REDIRECT_URI]
