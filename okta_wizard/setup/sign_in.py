@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from okta_wizard.errors import ExitCode, WizardError
 from okta_wizard.okta.errors import ErrorKind, OktaError
 from okta_wizard.savedfile import TEST_REDIRECT_URI
+from okta_wizard.setup.spec import upflow_app_settings
 
 if TYPE_CHECKING:
     from okta_wizard.handoff.receipt import Receipt
@@ -46,6 +47,8 @@ MIN_TIMEOUT_S, MAX_TIMEOUT_S = 5.0, 3600.0
 PASSED_HEADLINE = "Okta will let this user into Upflow"
 FAILED_HEADLINE = "The test sign-in did not pass"
 ASSIGNMENT_MARKER = "not assigned"
+# How Upflow (and this test) sends the secret: the app's settings of step 3.
+UPFLOW_CLIENT_AUTH = upflow_app_settings().token_endpoint_auth_method
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,13 @@ class SignInTest:
                 "through it (it shows a bare 400 page). Nothing was changed.",
                 remedy="Reactivate it: `okta-wizard verify --fix` (or `okta-wizard apply`), "
                 "then run the test again.",
+            )
+        if app.token_endpoint_auth_method != UPFLOW_CLIENT_AUTH:
+            raise SignInFailed(
+                f"The app {app.label!r} ({app.id}) authenticates its client with "
+                f"{app.token_endpoint_auth_method or 'an unknown method'}, and Upflow uses "
+                f"{UPFLOW_CLIENT_AUTH}: the code exchange would fail. Nothing was changed.",
+                remedy="Repair it: `okta-wizard verify --fix`, then run the test again.",
             )
         self._secret = await asyncio.to_thread(
             setup.vault.load_client_secret, setup.origin, app.client_id

@@ -83,3 +83,11 @@ def test_help_lists_the_command_and_exit_8(capsys: Cap) -> None:
         main(["--help"])
     out = capsys.readouterr().out
     assert "test-sign-in" in out and "8 the test sign-in did not pass" in out
+
+
+def test_an_app_that_does_not_take_client_secret_basic_exits_8(applied: Org, capsys: Cap) -> None:
+    applied.only_app().oauth_credentials["token_endpoint_auth_method"] = "client_secret_post"
+    before = len(applied.sb.mutating_calls())
+    code, _, err = applied.run(capsys, "test-sign-in", "--yes")
+    assert code == ExitCode.SIGN_IN_FAILED and "client_secret_post" in err and "--fix" in err
+    assert len(applied.sb.mutating_calls()) == before
