@@ -30,11 +30,13 @@ from okta_wizard.errors import ExitCode, WizardError
 from okta_wizard.savedfile import (
     APP_ID,
     CLIENT_ID,
+    TEST_REDIRECT_URI,
     Fields,
     InvalidField,
     SavedFileDamaged,
     check_state_folder,
     ensure_state_folder,
+    is_email_domain,
     is_link_server,
     is_org_origin,
     is_timestamp,
@@ -125,6 +127,11 @@ class Journal:
     secret_fingerprint: str | None = None  # last four + SHA-256 prefix, to compare holders
     actor_login: str | None = None
     link: dict[str, Any] | None = None  # one-time link metadata: id, server, expiry; never the URL
+    # A test sign-in's temporary redirect URI: recorded before it is added to the app, cleared
+    # once Okta confirms it is gone (a run killed in between leaves it for the next to remove).
+    test_redirect_uri: str | None = None
+    sign_in_passed_at: str | None = None  # the last test sign-in that passed
+    sign_in_email_domain: str | None = None  # its user's email domain, never the address
     steps: dict[int, StepRecord] = field(default_factory=dict)
     created_at: str = field(default_factory=now_iso)
     updated_at: str = field(default_factory=now_iso)
@@ -176,6 +183,11 @@ class Journal:
             secret_fingerprint=f.optional_text("secret_fingerprint", max_len=100),
             actor_login=f.optional_text("actor_login", max_len=255),
             link=_link_from_json(f),
+            test_redirect_uri=f.matching(
+                "test_redirect_uri", TEST_REDIRECT_URI, "a test sign-in's loopback redirect URI"
+            ),
+            sign_in_passed_at=f.checked("sign_in_passed_at", is_timestamp, "a timestamp"),
+            sign_in_email_domain=f.checked("sign_in_email_domain", is_email_domain, "a domain"),
             steps=_steps_from_json(f),
             created_at=f.checked("created_at", is_timestamp, "a timestamp") or now_iso(),
             updated_at=f.checked("updated_at", is_timestamp, "a timestamp") or now_iso(),
