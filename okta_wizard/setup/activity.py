@@ -50,7 +50,9 @@ def _published(event: LogEvent) -> datetime:
 
 
 def _okta_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    """ISO 8601 in UTC to the millisecond: `until` must not cut off this second's events."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 @dataclass(frozen=True)
