@@ -14,6 +14,7 @@ from okta_wizard.errors import ExitCode
 from okta_wizard.sandbox.org import SandboxApp, SandboxSecret, new_secret
 from okta_wizard.sandbox.privatebin import pastes_of
 from okta_wizard.vault import Vault
+from tests.leakscan import keyring_files
 from tests.setup.conftest import TEST_TOKEN, Org
 from tests.setup.conftest import org as org  # the end-to-end fixture
 
@@ -64,6 +65,14 @@ def wizard(org: Org, *argv: str, **env: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def written(org: Org) -> list[Path]:
+    """Everything these commands may write to: the state folder, keyring's data folder (where
+    keyrings.alt keeps its files) and the Secret Service's (gnome-keyring's, this session's)."""
+    data_home = os.environ.get("XDG_DATA_HOME")
+    keyrings = [Path(data_home) / "keyrings"] if data_home else []
+    return [org.state_dir, *keyring_files(), *(p for p in keyrings if p.exists())]
 
 
 def okta_changes(org: Org) -> list[str]:

@@ -18,7 +18,7 @@ from okta_wizard.secret import Secret
 from okta_wizard.setup.journal import journal_path, receipt_path, removal_receipt_path
 from okta_wizard.vault import Vault
 from tests.handoff.links import pbincli_read
-from tests.leakscan import find_leaks, keyring_files
+from tests.leakscan import find_leaks
 from tests.lifecycle.conftest import (
     TEST_TOKEN,
     Cap,
@@ -28,6 +28,7 @@ from tests.lifecycle.conftest import (
     live_pastes,
     send_args,
     wizard,
+    written,
 )
 
 PREFLIGHT = [
@@ -143,7 +144,7 @@ def test_rotate_killed_after_each_call_then_rerun_converges(
     assert len(live_pastes(org)) == 1
     assert new.value in pbincli_read(json.loads(out2)["link"]["url"])
     texts = [out, err, err2]  # out2 holds the link (--reveal), not a client secret
-    paths = [org.state_dir, *keyring_files()]
+    paths = written(org)
     values = [old.value, new.value, TEST_TOKEN]
     assert find_leaks(values, texts=[*texts, *org.outputs], paths=paths) == []
 
@@ -175,7 +176,7 @@ def test_finish_killed_after_each_call_then_rerun_converges(
     assert record["new_fingerprint"] == Secret(new.value).fingerprint()
     values = [old.value, new.value, TEST_TOKEN]
     texts = [out, err, out2, err2, *org.outputs]
-    assert find_leaks(values, texts=texts, paths=[org.state_dir, *keyring_files()]) == []
+    assert find_leaks(values, texts=texts, paths=written(org)) == []
 
 
 # ------------------------------------------------------------------ remove
@@ -206,5 +207,5 @@ def test_remove_killed_after_each_call_then_rerun_converges(
     final = json.loads(removal_receipt_path(org.url).read_text())
     assert final["app_id"] == app.id
     texts = [out, err, out2, err2, *org.outputs]
-    paths = [org.state_dir, *keyring_files()]
+    paths = written(org)
     assert find_leaks([secret, TEST_TOKEN], texts=texts, paths=paths) == []

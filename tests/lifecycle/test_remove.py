@@ -8,7 +8,7 @@ import json
 from okta_wizard.errors import ExitCode
 from okta_wizard.setup.journal import journal_path, receipt_path, removal_receipt_path
 from okta_wizard.vault import Vault
-from tests.leakscan import find_leaks, keyring_files
+from tests.leakscan import find_leaks
 from tests.lifecycle.conftest import (
     TEST_TOKEN,
     Cap,
@@ -18,6 +18,7 @@ from tests.lifecycle.conftest import (
     live_pastes,
     okta_changes,
     send_args,
+    written,
 )
 
 LABEL = "Upflow SSO"
@@ -71,7 +72,7 @@ def test_remove_lists_everything_then_removes_it_and_writes_a_final_receipt(
     assert code == ExitCode.OK and "removal receipt" in out and app.id in out
     events = [e["eventType"] for e in org.sb.system_log.events()]
     assert events[-2:] == ["application.lifecycle.deactivate", "application.lifecycle.delete"]
-    paths = [org.state_dir, *keyring_files()]
+    paths = written(org)
     assert find_leaks([secret, TEST_TOKEN], texts=org.outputs, paths=paths) == []
 
 

@@ -11,7 +11,7 @@ from okta_wizard.handoff.message import REPLACES_PREVIOUS
 from okta_wizard.secret import Secret
 from okta_wizard.setup.journal import receipt_path
 from tests.handoff.links import pbincli_read
-from tests.leakscan import find_leaks, keyring_files
+from tests.leakscan import find_leaks
 from tests.lifecycle.conftest import (
     TEST_TOKEN,
     Cap,
@@ -22,6 +22,7 @@ from tests.lifecycle.conftest import (
     live_pastes,
     okta_changes,
     send_args,
+    written,
 )
 
 
@@ -82,7 +83,7 @@ def test_rotate_hands_off_a_new_secret_and_finish_retires_the_old_one(
     assert code == ExitCode.OK and "Secret rotated" in out and old.id in out
     assert org.run(capsys, "verify")[0] == ExitCode.OK
     values = [old.value, new.value, TEST_TOKEN]
-    paths = [org.state_dir, *keyring_files()]
+    paths = written(org)
     assert find_leaks(values, texts=org.outputs, paths=paths) == []
 
 
