@@ -1,14 +1,17 @@
 """The setup receipt for the IT ticket: what was configured, by whom, when. No secret, no link.
 
 The client secret appears only as its fingerprint, so a reader can compare it with
-`okta-wizard credentials` without anyone reading the secret aloud.
+`okta-wizard credentials` without anyone reading the secret aloud. Finished rotations of the
+secret are listed the same way (fingerprints and Okta's secret ids).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import MISSING, asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,20 @@ from okta_wizard.savedfile import (
 )
 
 RECEIPT_FILENAME = "receipt.json"
+MAX_ROTATIONS = 20  # the newest ones; an IT ticket needs the recent history, not all of it
+
+
+@dataclass(frozen=True)
+class RotationRecord:
+    """One finished rotation of the client secret (`okta-wizard rotate --finish`): which
+    secret replaced which, by fingerprint and Okta's secret ids. Never a value."""
+
+    started_at: str
+    finished_at: str
+    old_secret_id: str
+    old_fingerprint: str
+    new_secret_id: str
+    new_fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,7 @@ class Receipt:
     email_domains: tuple[str, ...] = ()
     sign_in_passed_at: str | None = None  # the last test sign-in that passed (ISO 8601, UTC)
     sign_in_email_domain: str = ""  # the email domain of its user; never the address
+    rotations: tuple[RotationRecord, ...] = ()  # oldest first
 
 
 def render_receipt(r: Receipt) -> str:
@@ -79,6 +97,15 @@ def render_receipt(r: Receipt) -> str:
         ("Run by", r.run_by),
         ("Date", r.created_at),
     ]
+    rows += [
+        (
+            "Secret rotated",
+            f"{x.finished_at}: {x.old_fingerprint} (id {x.old_secret_id}) deactivated and "
+            f"deleted, replaced by {x.new_fingerprint} (id {x.new_secret_id}), started "
+            f"{x.started_at}",
+        )
+        for x in r.rotations
+    ]
     width = max(len(name) for name, _ in rows) + 1
     lines = ["okta-wizard setup receipt: Okta single sign-on for Upflow", ""]
     lines += [f"{name + ':':<{width}} {value}" for name, value in rows]
@@ -95,6 +122,42 @@ def _sign_in_row(r: Receipt) -> str:
 def to_json(r: Receipt) -> dict[str, Any]:
     data = asdict(r)
     return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+
+
+_SECRET_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+def _rotations_from_json(data: Mapping[str, Any]) -> tuple[RotationRecord, ...]:
+    value = data.get("rotations", [])
+    if not isinstance(value, list) or len(value) > MAX_ROTATIONS:
+        raise InvalidField(f"field rotations is not a list of at most {MAX_ROTATIONS} rotations")
+    records = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise InvalidField(f"field rotations[{i}] is not an object")
+        f = Fields(item, f"rotations[{i}].")
+        f.required(*(x.name for x in fields(RotationRecord)))
+        records.append(
+            RotationRecord(
+                started_at=_present("started_at", f.checked("started_at", is_timestamp, "a time")),
+                finished_at=_present(
+                    "finished_at", f.checked("finished_at", is_timestamp, "a timestamp")
+                ),
+                old_secret_id=_present(
+                    "old_secret_id", f.matching("old_secret_id", _SECRET_ID, "a secret id")
+                ),
+                old_fingerprint=_present(
+                    "old_fingerprint", f.optional_text("old_fingerprint", max_len=100)
+                ),
+                new_secret_id=_present(
+                    "new_secret_id", f.matching("new_secret_id", _SECRET_ID, "a secret id")
+                ),
+                new_fingerprint=_present(
+                    "new_fingerprint", f.optional_text("new_fingerprint", max_len=100)
+                ),
+            )
+        )
+    return tuple(records)
 
 
 # A receipt is about 1 KiB; a larger file is not one, and is refused before parsing.
@@ -132,6 +195,7 @@ def from_json(data: Mapping[str, Any]) -> Receipt:
             "sign_in_email_domain", lambda v: v == "" or is_email_domain(v), "an email domain"
         )
         or "",
+        rotations=_rotations_from_json(data),
     )
 
 
@@ -167,3 +231,26 @@ def read_receipt(path: Path) -> Receipt | None:
         return from_json(data)
     except InvalidField as exc:
         raise SavedFileDamaged(path, str(exc), remedy=remedy) from None
+
+
+def rotations_in(path: Path) -> tuple[RotationRecord, ...]:
+    """The rotations the receipt at `path` records (none if it is missing or not readable):
+    a new hand-off's receipt carries them on."""
+    with contextlib.suppress(SavedFileDamaged):
+        receipt = read_receipt(path)
+        if receipt is not None:
+            return receipt.rotations
+    return ()
+
+
+def record_rotation(path: Path, record: RotationRecord) -> bool:
+    """Add a finished rotation to the receipt at `path`; False when there is no receipt.
+    Idempotent: a rotation already there (same new secret) is not added twice."""
+    receipt = read_receipt(path)
+    if receipt is None:
+        return False
+    if any(r.new_secret_id == record.new_secret_id for r in receipt.rotations):
+        return True
+    kept = (*receipt.rotations, record)[-MAX_ROTATIONS:]
+    write_receipt(replace(receipt, rotations=kept), path)
+    return True

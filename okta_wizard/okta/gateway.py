@@ -30,6 +30,8 @@ from okta_wizard.okta.models import (
     CreatedApp,
     Discovery,
     Group,
+    LogEvent,
+    LogEvents,
     OidcApp,
     OidcAppSettings,
     OrgInfo,
@@ -38,7 +40,7 @@ from okta_wizard.okta.models import (
     may_create_oidc_apps,
 )
 from okta_wizard.okta.oidc_urls import on_org_origin
-from okta_wizard.okta.retry import RawResponse, backoff_delay
+from okta_wizard.okta.retry import RawResponse, backoff_delay, rate_limit_delay
 from okta_wizard.okta.transport import Transport
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
@@ -54,6 +56,8 @@ APPS_MANAGE = (
 )
 GROUPS_READ = "the okta.groups.read scope or an admin role that can view groups"
 ROLES_READ = "the okta.roles.read scope or an admin role that can view admin roles"
+LOGS_READ = "the okta.logs.read scope or an admin role that may view the System Log"
+MAX_LOG_PAGES, LOG_PAGE_SIZE = 5, 1000  # a bounded read: at most 5,000 events (Okta's max page)
 MAX_PAGES = 50  # a runaway pagination link must not loop forever
 PAGE_SIZE = 200  # Okta's maximum for apps
 NEW_SECRET_BODY = {"status": "ACTIVE"}  # Okta generates the value
@@ -578,6 +582,83 @@ class Gateway:
                 request_id=response.request_id,
             )
         return app
+
+    # -- after the hand-off: the secret's rotation, the app's removal, the System Log
+    async def delete_client_secret(self, app_id: str, secret_id: str) -> None:
+        """Okta deletes only an INACTIVE secret (else 400 E0000001); a gone one is NOT_FOUND."""
+        await self._http.management(
+            "DELETE",
+            "/api/v1/apps/{id}/credentials/secrets/{secretId}",
+            path_params={"id": app_id, "secretId": secret_id},
+            action=f"delete client secret {secret_id}",
+            needs=APPS_MANAGE,
+        )
+
+    async def get_group(self, group_id: str) -> Group | None:
+        """One group by id (a name for an assignment); None when Okta no longer has it."""
+        response = await self._http.management(
+            "GET",
+            "/api/v1/groups/{id}",
+            path_params={"id": group_id},
+            action=f"read group {group_id}",
+            needs=GROUPS_READ,
+            accept=frozenset({404}),
+        )
+        return parse.group_from_json(response.json()) if response.status == 200 else None
+
+    async def read_log_events(
+        self,
+        *,
+        filter_expr: str,
+        since: str,
+        until: str,
+        page_size: int = LOG_PAGE_SIZE,
+        max_pages: int = MAX_LOG_PAGES,
+    ) -> LogEvents:
+        """The System Log between `since` and `until`, newest first, at most `max_pages` pages.
+
+        A bounded query (`since` and `until`): the last page has no next link. Paging stops
+        early, and says so, at the page bound or when the System Log's own rate-limit bucket
+        has nothing left (`x-rate-limit-remaining: 0`): the next page would be a 429, and
+        the log's bucket is shared with every other System Log reader of the org.
+        """
+        query: dict[str, str | int] = {
+            "since": since,
+            "until": until,
+            "filter": filter_expr,
+            "limit": max(1, min(page_size, LOG_PAGE_SIZE)),
+            "sortOrder": "DESCENDING",
+        }
+        action, route = "read the System Log", "/api/v1/logs"
+        path = _with_query(route, query)
+        events: list[LogEvent] = []
+        pages = 0
+        while True:
+            response = await self._http.management(
+                "GET", route, path=path, action=action, needs=LOGS_READ
+            )
+            pages += 1
+            events += parse.log_events_from_json(response.json())
+            next_link = parse.next_page_link(response.header_all("link"))
+            if next_link is None:
+                return LogEvents(tuple(events), pages, complete=True)
+            if pages >= max(1, max_pages):
+                return LogEvents(tuple(events), pages, complete=False, stopped_by="page bound")
+            if response.header("x-rate-limit-remaining") == "0":
+                wait = rate_limit_delay(response.headers)
+                return LogEvents(
+                    tuple(events),
+                    pages,
+                    complete=False,
+                    stopped_by="rate limit",
+                    rate_limit_reset_in=wait,
+                )
+            next_path = parse.path_on_origin(next_link, self.org_url.origin)
+            if next_path is None:
+                raise foreign_url(
+                    f"Okta's answer (to {action})", "the next page", next_link, self.org_url.origin
+                )
+            path = next_path
 
 
 def _with_query(path: str, query: dict[str, str | int]) -> str:

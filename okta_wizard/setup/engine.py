@@ -229,6 +229,9 @@ def _forget_locked(org_origin: str, vault: Vault) -> list[str]:
     saved = journal_store.salvage(org_origin).journal  # a damaged file too: what is readable
     if saved and saved.client_id and vault.delete_client_secret(org_origin, saved.client_id):
         removed.append(f"keyring entry {org_origin}/{saved.client_id}")
+    client_id = saved.client_id if saved else None  # a rotation's old secret, kept aside:
+    if client_id and vault.delete_previous_client_secret(org_origin, client_id):
+        removed.append(f"keyring entry {org_origin}/{client_id}/previous (a rotation's)")
     paste_id = (saved.link or {}).get("paste_id") if saved else None
     if paste_id and vault.delete_delete_token(org_origin, paste_id):
         removed.append("the one-time link's delete token")
