@@ -441,9 +441,7 @@ class OidcProvider:
         if app.status != "ACTIVE":
             return 401, _oauth_error("invalid_client", MSG_CLIENT_AUTH)
         if not any(hmac.compare_digest(s.value, secret) for s in app.active_secrets()):
-            self._sandbox.system_log.record_token_grant(
-                app, success=False, reason="invalid_client"
-            )
+            self._sandbox.system_log.record_token_grant(app, success=False, reason="invalid_client")
             return 401, _oauth_error("invalid_client", MSG_BAD_SECRET)
         grants = app.oauth_settings.get("grant_types", [])
         if "authorization_code" not in grants:
