@@ -48,11 +48,14 @@ def test_rotation_and_removal_survive_a_save_and_load(_isolated_state: Path) -> 
     assert loaded.rotation == ROTATION and loaded.removal == journal.removal
 
 
+CLIMBING_ID = "../../etc"  # path-ok: a hostile secret id
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
         ("stage", "done"),
-        ("old_secret_id", "../../etc"),
+        ("old_secret_id", CLIMBING_ID),
         ("started_at", "yesterday"),
         ("secrets_before", ["ocs1", 7]),
         ("new_secret_id", "ocs/1"),
