@@ -61,8 +61,15 @@ def run(args: argparse.Namespace) -> int:
         )
     if saved is not None and saved.app_id:
         print(
-            f"The app {saved.app_id} in Okta is untouched; deactivate and delete it in the "
-            "Admin Console if Upflow no longer uses it."
+            f"The app {saved.app_id} in Okta is untouched; if Upflow no longer uses it, "
+            "deactivate and delete it in the Admin Console (or with `okta-wizard remove`, which "
+            "finds it by its label)."
+        )
+    if saved is not None and saved.test_redirect_uri:
+        print(
+            f"It still lists {saved.test_redirect_uri}, the redirect URI of a test sign-in that "
+            "was stopped before its cleanup: `okta-wizard verify --fix` or the Admin Console "
+            "(the app > General > Sign-in redirect URIs) removes it."
         )
     return int(ExitCode.OK)
 

@@ -24,6 +24,18 @@ class HandoffDetails:
     email_domains: tuple[str, ...]
     label: str
     org_url: str
+    # A rotation's hand-off: the message says this secret replaces the one sent before.
+    replaces_previous: bool = False
+
+
+# What a rotation's message adds: the previous secret keeps working until the sender retires
+# it (`okta-wizard rotate --finish`, which the admin runs once Upflow confirms).
+REPLACES_PREVIOUS = (
+    "This is a new client secret for the same app: it replaces the client secret sent "
+    "before. The Client ID and issuer are unchanged.",
+    "The previous secret keeps working until the sender retires it: please tell them once "
+    "Upflow signs in with this one.",
+)
 
 
 def render_message(details: HandoffDetails) -> Secret:
@@ -39,7 +51,11 @@ def render_message(details: HandoffDetails) -> Secret:
     ]
     width = max(len(name) for name, _ in rows) + 1
     lines = ["Okta single sign-on for Upflow (OIDC)", ""]
+    if details.replaces_previous:
+        lines += [REPLACES_PREVIOUS[0], ""]
     lines += [f"{name + ':':<{width}} {value}" for name, value in rows]
+    if details.replaces_previous:
+        lines += ["", REPLACES_PREVIOUS[1]]
     lines += ["", "Sent with okta-wizard."]
     return Secret("\n".join(lines) + "\n")
 

@@ -1,18 +1,20 @@
 """The setup receipt for the IT ticket: what was configured, by whom, when. No secret, no link.
 
 The client secret appears only as its fingerprint, so a reader can compare it with
-`okta-wizard credentials` without anyone reading the secret aloud.
+`okta-wizard credentials` without anyone reading the secret aloud. Finished rotations of the
+secret are listed the same way (fingerprints and Okta's secret ids).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import MISSING, asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from okta_wizard.errors import UsageError
 from okta_wizard.savedfile import (
     APP_ID,
     CLIENT_ID,
@@ -20,6 +22,7 @@ from okta_wizard.savedfile import (
     InvalidField,
     SavedFileDamaged,
     ensure_state_folder,
+    is_email_domain,
     is_link_server,
     is_org_origin,
     is_timestamp,
@@ -30,6 +33,20 @@ from okta_wizard.savedfile import (
 )
 
 RECEIPT_FILENAME = "receipt.json"
+MAX_ROTATIONS = 20  # the newest ones; an IT ticket needs the recent history, not all of it
+
+
+@dataclass(frozen=True)
+class RotationRecord:
+    """One finished rotation of the client secret (`okta-wizard rotate --finish`): which
+    secret replaced which, by fingerprint and Okta's secret ids. Never a value."""
+
+    started_at: str
+    finished_at: str
+    old_secret_id: str
+    old_fingerprint: str
+    new_secret_id: str
+    new_fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,9 @@ class Receipt:
     link_expire: str = ""  # "1week", ...
     link_expires_at: str | None = None  # ISO 8601; None: never, or no link
     email_domains: tuple[str, ...] = ()
+    sign_in_passed_at: str | None = None  # the last test sign-in that passed (ISO 8601, UTC)
+    sign_in_email_domain: str = ""  # the email domain of its user; never the address
+    rotations: tuple[RotationRecord, ...] = ()  # oldest first
 
 
 def render_receipt(r: Receipt) -> str:
@@ -73,8 +93,18 @@ def render_receipt(r: Receipt) -> str:
             f"fingerprint {r.secret_fingerprint} (the secret is not in this receipt)",
         ),
         ("One-time link", link),
+        ("Test sign-in", _sign_in_row(r)),
         ("Run by", r.run_by),
         ("Date", r.created_at),
+    ]
+    rows += [
+        (
+            "Secret rotated",
+            f"{x.finished_at}: {x.old_fingerprint} (id {x.old_secret_id}) deactivated and "
+            f"deleted, replaced by {x.new_fingerprint} (id {x.new_secret_id}), started "
+            f"{x.started_at}",
+        )
+        for x in r.rotations
     ]
     width = max(len(name) for name, _ in rows) + 1
     lines = ["okta-wizard setup receipt: Okta single sign-on for Upflow", ""]
@@ -82,9 +112,52 @@ def render_receipt(r: Receipt) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _sign_in_row(r: Receipt) -> str:
+    if r.sign_in_passed_at is None:
+        return "not run (okta-wizard test-sign-in)"
+    domain = f" by a user at {r.sign_in_email_domain}" if r.sign_in_email_domain else ""
+    return f"passed{domain} on {r.sign_in_passed_at}"
+
+
 def to_json(r: Receipt) -> dict[str, Any]:
     data = asdict(r)
     return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+
+
+_SECRET_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+def _rotations_from_json(data: Mapping[str, Any]) -> tuple[RotationRecord, ...]:
+    value = data.get("rotations", [])
+    if not isinstance(value, list) or len(value) > MAX_ROTATIONS:
+        raise InvalidField(f"field rotations is not a list of at most {MAX_ROTATIONS} rotations")
+    records = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise InvalidField(f"field rotations[{i}] is not an object")
+        f = Fields(item, f"rotations[{i}].")
+        f.required(*(x.name for x in fields(RotationRecord)))
+        records.append(
+            RotationRecord(
+                started_at=_present("started_at", f.checked("started_at", is_timestamp, "a time")),
+                finished_at=_present(
+                    "finished_at", f.checked("finished_at", is_timestamp, "a timestamp")
+                ),
+                old_secret_id=_present(
+                    "old_secret_id", f.matching("old_secret_id", _SECRET_ID, "a secret id")
+                ),
+                old_fingerprint=_present(
+                    "old_fingerprint", f.optional_text("old_fingerprint", max_len=100)
+                ),
+                new_secret_id=_present(
+                    "new_secret_id", f.matching("new_secret_id", _SECRET_ID, "a secret id")
+                ),
+                new_fingerprint=_present(
+                    "new_fingerprint", f.optional_text("new_fingerprint", max_len=100)
+                ),
+            )
+        )
+    return tuple(records)
 
 
 # A receipt is about 1 KiB; a larger file is not one, and is refused before parsing.
@@ -94,13 +167,6 @@ MAX_RECEIPT_BYTES = 256 * 1024
 def from_json(data: Mapping[str, Any]) -> Receipt:
     """Check every field (`InvalidField` names the first wrong one); text is made safe to show."""
     from okta_wizard.handoff.expiry import EXPIRIES
-    from okta_wizard.handoff.message import normalize_email_domain
-
-    def is_domain(value: str) -> bool:
-        try:
-            return normalize_email_domain(value) == value
-        except UsageError:
-            return False
 
     f = Fields(data)
     f.required(*(x.name for x in fields(Receipt) if x.default is MISSING))
@@ -123,7 +189,13 @@ def from_json(data: Mapping[str, Any]) -> Receipt:
         link_server=f.checked("link_server", lambda v: v == "" or is_link_server(v), "a URL") or "",
         link_expire=f.choice("link_expire", ("", *EXPIRIES)) or "",
         link_expires_at=f.checked("link_expires_at", is_timestamp, "a timestamp"),
-        email_domains=tuple(f.checked_list("email_domains", is_domain, "email domains")),
+        email_domains=tuple(f.checked_list("email_domains", is_email_domain, "email domains")),
+        sign_in_passed_at=f.checked("sign_in_passed_at", is_timestamp, "a timestamp"),
+        sign_in_email_domain=f.checked(
+            "sign_in_email_domain", lambda v: v == "" or is_email_domain(v), "an email domain"
+        )
+        or "",
+        rotations=_rotations_from_json(data),
     )
 
 
@@ -159,3 +231,26 @@ def read_receipt(path: Path) -> Receipt | None:
         return from_json(data)
     except InvalidField as exc:
         raise SavedFileDamaged(path, str(exc), remedy=remedy) from None
+
+
+def rotations_in(path: Path) -> tuple[RotationRecord, ...]:
+    """The rotations the receipt at `path` records (none if it is missing or not readable):
+    a new hand-off's receipt carries them on."""
+    with contextlib.suppress(SavedFileDamaged):
+        receipt = read_receipt(path)
+        if receipt is not None:
+            return receipt.rotations
+    return ()
+
+
+def record_rotation(path: Path, record: RotationRecord) -> bool:
+    """Add a finished rotation to the receipt at `path`; False when there is no receipt.
+    Idempotent: a rotation already there (same new secret) is not added twice."""
+    receipt = read_receipt(path)
+    if receipt is None:
+        return False
+    if any(r.new_secret_id == record.new_secret_id for r in receipt.rotations):
+        return True
+    kept = (*receipt.rotations, record)[-MAX_ROTATIONS:]
+    write_receipt(replace(receipt, rotations=kept), path)
+    return True

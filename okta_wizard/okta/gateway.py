@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from types import TracebackType
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from okta_wizard.okta import parse
@@ -29,6 +30,8 @@ from okta_wizard.okta.models import (
     CreatedApp,
     Discovery,
     Group,
+    LogEvent,
+    LogEvents,
     OidcApp,
     OidcAppSettings,
     OrgInfo,
@@ -36,11 +39,15 @@ from okta_wizard.okta.models import (
     Role,
     may_create_oidc_apps,
 )
-from okta_wizard.okta.retry import RawResponse, WaitListener, backoff_delay
+from okta_wizard.okta.oidc_urls import on_org_origin
+from okta_wizard.okta.retry import RawResponse, WaitListener, backoff_delay, rate_limit_delay
 from okta_wizard.okta.transport import Transport
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
 from okta_wizard.textsafe import visible
+
+if TYPE_CHECKING:
+    from okta_wizard.okta.oidc import OidcClient, SignInEndpoints
 
 APPS_READ = "the okta.apps.read scope or an admin role that can view apps (Super Admin, App Admin)"
 APPS_MANAGE = (
@@ -49,6 +56,8 @@ APPS_MANAGE = (
 )
 GROUPS_READ = "the okta.groups.read scope or an admin role that can view groups"
 ROLES_READ = "the okta.roles.read scope or an admin role that can view admin roles"
+LOGS_READ = "the okta.logs.read scope or an admin role that may view the System Log"
+MAX_LOG_PAGES, LOG_PAGE_SIZE = 5, 1000  # a bounded read: at most 5,000 events (Okta's max page)
 MAX_PAGES = 50  # a runaway pagination link must not loop forever
 PAGE_SIZE = 200  # Okta's maximum for apps
 NEW_SECRET_BODY = {"status": "ACTIVE"}  # Okta generates the value
@@ -450,18 +459,15 @@ class Gateway:
         """Every endpoint of a discovery document must be on the org's origin: a secret or a
         token goes only where the admin pointed the wizard (a proxy, a wrong custom domain or a
         hostile answer is refused, never followed and never rewritten)."""
-        origin = self.org_url.origin
         for name, url in discovery.endpoints().items():
-            if not parse.same_origin(url, origin):
-                raise foreign_url(
-                    "Okta's discovery document",
-                    f"its {name}",
-                    url,
-                    origin,
-                    remedy="If that address is your org's custom domain (issuer mode "
-                    "CUSTOM_URL), run again with it as --org-url; otherwise check that no "
-                    "proxy rewrites Okta's answers.",
-                )
+            on_org_origin(
+                self.org_url,
+                url,
+                what=f"the discovery document's {name}",
+                remedy="If that address is your org's custom domain (issuer mode CUSTOM_URL), "
+                "run again with it as --org-url; otherwise check that no proxy rewrites "
+                "Okta's answers.",
+            )
 
     async def introspect_accepts(
         self, discovery: Discovery, client_id: str, secret: Secret, auth_method: str
@@ -504,6 +510,50 @@ class Gateway:
             remedy=f"Check the app's client authentication method (now {auth_method!r}).",
             status=response.status,
         )
+
+    # -- test sign-in (okta/oidc.py): the flow's calls and its temporary redirect URI
+    def sign_in_client(self, endpoints: SignInEndpoints) -> OidcClient:
+        """The OIDC calls of a test sign-in, counted and retried like every other call."""
+        from okta_wizard.okta.oidc import OidcClient
+
+        return OidcClient(self._http, endpoints)
+
+    async def change_redirect_uris(
+        self, app_id: str, *, add: str | None = None, remove: str | None = None
+    ) -> OidcApp:
+        """Add or remove one sign-in redirect URI: a read-modify-write of the whole app (`GET`,
+        then `PUT` of what Okta sent with that one list changed), so nothing else changes, the
+        other redirect URIs and the sign-out URIs included. No `PUT` when nothing changes."""
+        from okta_wizard.okta.oidc import redirect_uris_in, with_redirect_uris
+
+        read = f"read app {app_id}"
+        response = await self._http.management(
+            "GET", "/api/v1/apps/{id}", path_params={"id": app_id}, action=read, needs=APPS_READ
+        )
+        body, uris = response.json(), redirect_uris_in(response.json())
+        if not isinstance(body, dict) or uris is None:
+            raise OktaError(
+                ErrorKind.UNAVAILABLE,
+                f"Okta's answer for app {app_id} has no readable sign-in redirect URIs; "
+                "nothing was changed.",
+                remedy="Run the same command again; if it persists, report it.",
+                request_id=response.request_id,
+            )
+        wanted = [u for u in uris if u != remove]
+        if add and add not in wanted:
+            wanted.append(add)
+        if wanted == uris:
+            return self._app_or_fail(response, read)
+        update = f"update the sign-in redirect URIs of app {app_id}"
+        response = await self._http.management(
+            "PUT",
+            "/api/v1/apps/{id}",
+            path_params={"id": app_id},
+            body=with_redirect_uris(body, wanted),
+            action=update,
+            needs=APPS_MANAGE,
+        )
+        return self._app_or_fail(response, update)
 
     # -- helpers
     async def _list_all(
@@ -550,6 +600,83 @@ class Gateway:
                 request_id=response.request_id,
             )
         return app
+
+    # -- after the hand-off: the secret's rotation, the app's removal, the System Log
+    async def delete_client_secret(self, app_id: str, secret_id: str) -> None:
+        """Okta deletes only an INACTIVE secret (else 400 E0000001); a gone one is NOT_FOUND."""
+        await self._http.management(
+            "DELETE",
+            "/api/v1/apps/{id}/credentials/secrets/{secretId}",
+            path_params={"id": app_id, "secretId": secret_id},
+            action=f"delete client secret {secret_id}",
+            needs=APPS_MANAGE,
+        )
+
+    async def get_group(self, group_id: str) -> Group | None:
+        """One group by id (a name for an assignment); None when Okta no longer has it."""
+        response = await self._http.management(
+            "GET",
+            "/api/v1/groups/{id}",
+            path_params={"id": group_id},
+            action=f"read group {group_id}",
+            needs=GROUPS_READ,
+            accept=frozenset({404}),
+        )
+        return parse.group_from_json(response.json()) if response.status == 200 else None
+
+    async def read_log_events(
+        self,
+        *,
+        filter_expr: str,
+        since: str,
+        until: str,
+        page_size: int = LOG_PAGE_SIZE,
+        max_pages: int = MAX_LOG_PAGES,
+    ) -> LogEvents:
+        """The System Log between `since` and `until`, newest first, at most `max_pages` pages.
+
+        A bounded query (`since` and `until`): the last page has no next link. Paging stops
+        early, and says so, at the page bound or when the System Log's own rate-limit bucket
+        has nothing left (`x-rate-limit-remaining: 0`): the next page would be a 429, and
+        the log's bucket is shared with every other System Log reader of the org.
+        """
+        query: dict[str, str | int] = {
+            "since": since,
+            "until": until,
+            "filter": filter_expr,
+            "limit": max(1, min(page_size, LOG_PAGE_SIZE)),
+            "sortOrder": "DESCENDING",
+        }
+        action, route = "read the System Log", "/api/v1/logs"
+        path = _with_query(route, query)
+        events: list[LogEvent] = []
+        pages = 0
+        while True:
+            response = await self._http.management(
+                "GET", route, path=path, action=action, needs=LOGS_READ
+            )
+            pages += 1
+            events += parse.log_events_from_json(response.json())
+            next_link = parse.next_page_link(response.header_all("link"))
+            if next_link is None:
+                return LogEvents(tuple(events), pages, complete=True)
+            if pages >= max(1, max_pages):
+                return LogEvents(tuple(events), pages, complete=False, stopped_by="page bound")
+            if response.header("x-rate-limit-remaining") == "0":
+                wait = rate_limit_delay(response.headers)
+                return LogEvents(
+                    tuple(events),
+                    pages,
+                    complete=False,
+                    stopped_by="rate limit",
+                    rate_limit_reset_in=wait,
+                )
+            next_path = parse.path_on_origin(next_link, self.org_url.origin)
+            if next_path is None:
+                raise foreign_url(
+                    f"Okta's answer (to {action})", "the next page", next_link, self.org_url.origin
+                )
+            path = next_path
 
 
 def _with_query(path: str, query: dict[str, str | int]) -> str:

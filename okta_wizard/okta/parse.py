@@ -23,11 +23,13 @@ from okta_wizard.okta.models import (
     ClientSecret,
     Discovery,
     Group,
+    LogEvent,
     OidcApp,
     OidcAppSettings,
     OrgInfo,
     Role,
 )
+from okta_wizard.okta.oidc_urls import origin_of
 from okta_wizard.secret import Secret
 from okta_wizard.textsafe import visible
 
@@ -229,29 +231,18 @@ def discovery_from_json(data: object) -> Discovery | None:
         introspection_endpoint=_text(doc.get("introspection_endpoint")),
         jwks_uri=_text(doc.get("jwks_uri")),
         end_session_endpoint=_text(doc.get("end_session_endpoint")),
+        userinfo_endpoint=_text(doc.get("userinfo_endpoint")),
         token_endpoint_auth_methods_supported=_texts(
             doc.get("token_endpoint_auth_methods_supported")
         ),
     )
 
 
-def _origin_key(url: str) -> tuple[str, str, int] | None:
-    """(scheme, host, port) with the default port filled in; None when not an http(s) URL."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
-
-
 def same_origin(url: str, origin: str) -> bool:
-    """Does the absolute `url` point at `origin` (scheme, host and port all equal)?"""
-    key = _origin_key(url)
-    return key is not None and key == _origin_key(origin)
+    """Does the absolute `url` point at `origin` (scheme, host and port all equal; no
+    credentials)? The one origin rule, `oidc_urls.origin_of`, for links and endpoints alike."""
+    found = origin_of(url)
+    return found is not None and found == origin_of(origin)
 
 
 def path_on_origin(url: str, origin: str) -> str | None:
@@ -308,3 +299,36 @@ def next_page_link(link_headers: list[str]) -> str | None:
             if rel.strip() == "next":
                 return str(url)
     return None
+
+
+def log_event_from_json(data: object) -> LogEvent | None:
+    """One System Log event; None without a uuid. Every text passes `visible()` here: a log
+    event carries what users and apps typed (names, user agents, failure reasons)."""
+    item = _dict(data)
+    event_uuid = _text(item.get("uuid"))
+    if not event_uuid:
+        return None
+    actor = _dict(item.get("actor"))
+    outcome = _dict(item.get("outcome"))
+    targets = item.get("target")
+    target_ids = tuple(
+        _text(_dict(t).get("id")) for t in (targets if isinstance(targets, list) else [])
+    )
+    return LogEvent(
+        uuid=event_uuid,
+        published=_text(item.get("published")),
+        event_type=_text(item.get("eventType")),
+        result=_text(outcome.get("result")),
+        reason=_text(outcome.get("reason")),
+        actor_id=_text(actor.get("id")),
+        actor_type=_text(actor.get("type")),
+        actor_name=_text(actor.get("alternateId")) or _text(actor.get("displayName")),
+        display_message=_text(item.get("displayMessage")),
+        target_ids=tuple(t for t in target_ids if t),
+    )
+
+
+def log_events_from_json(data: object) -> list[LogEvent]:
+    if not isinstance(data, list):
+        return []
+    return [e for e in map(log_event_from_json, data) if e is not None]

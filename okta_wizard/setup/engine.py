@@ -21,6 +21,7 @@ from okta_wizard.setup import journal as journal_store
 from okta_wizard.setup import lookup as lookup_step
 from okta_wizard.setup import plan as plan_step
 from okta_wizard.setup import secret as secret_step
+from okta_wizard.setup import sign_in
 from okta_wizard.setup import verify as verify_step
 from okta_wizard.setup.connect import ROLE_REMEDY, ROLES_NEEDED, role_remedy
 from okta_wizard.setup.journal import Journal, OrgLock
@@ -147,7 +148,12 @@ class Setup(Run):
 
     # -- step 1
     async def connect(self) -> ConnectReport:
-        return await connect_step.connect(self)
+        report = await connect_step.connect(self)
+        # A killed test sign-in's URI goes first; if the app changed, step 2 looks again.
+        cleaned = report.ok and not self.read_only
+        if cleaned and await sign_in.remove_leftover_test_redirect(self) is not None:
+            self.prefetched = None
+        return report
 
     # -- step 2
     async def find_existing(self) -> ExistingApp | None:
@@ -158,6 +164,9 @@ class Setup(Run):
         return await app_step.create_or_reuse(self, repair=repair)
 
     async def repair_drift(self) -> tuple[Drift, ...]:
+        """verify --fix: correct the wizard-owned fields and reactivate."""
+        if await lookup_step.current_app(self) is not None:
+            await sign_in.remove_leftover_test_redirect(self)  # and clear the journal's record
         return await app_step.repair_drift(self)
 
     async def recover_secret(self, *, create_new: bool) -> tuple[Secret, Literal["okta", "new"]]:

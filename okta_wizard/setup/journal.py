@@ -1,7 +1,9 @@
 """Saved progress: one JSON file per org. A hint for resuming; Okta stays the truth.
 
 Never a secret: org, app id, client_id, label, the chosen assignment, step states with
-times, issuer, where the secret is stored, and the one-time link's metadata (never the link).
+times, issuer, where the secret is stored, the one-time link's metadata (never the link), a
+client-secret rotation under way (secret ids and fingerprints) and a removal under way (what
+it set out to remove).
 Writes are atomic (tmp + fsync + rename), files 0600, folder 0700 and the user's own
 (`okta_wizard.savedfile`: links are never followed). A lock file (flock on POSIX,
 msvcrt.locking on Windows: `okta_wizard.lockfile`) keeps two runs on one org from
@@ -20,10 +22,8 @@ import contextlib
 import json
 import os
 import re
-import socket
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,30 +32,27 @@ from okta_wizard.errors import ExitCode, WizardError
 from okta_wizard.savedfile import (
     APP_ID,
     CLIENT_ID,
+    TEST_REDIRECT_URI,
     Fields,
     InvalidField,
     SavedFileDamaged,
     check_state_folder,
     ensure_state_folder,
+    is_email_domain,
     is_link_server,
-    is_open_at,
     is_org_origin,
     is_timestamp,
     is_web_url,
-    open_no_follow,
     parse_json_object,
     read_bytes,
     remove,
     write_atomic,
 )
+from okta_wizard.savedfile import now_iso as now_iso  # the steps' times too
 from okta_wizard.textsafe import visible
 
 SCHEMA_VERSION = 1
 STEP_STATES = ("pending", "done", "failed", "skipped")
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def state_dir() -> Path:
@@ -85,6 +82,11 @@ def receipt_path(org_origin: str) -> Path:
     return state_dir() / f"{org_slug(org_origin)}.receipt.json"
 
 
+def removal_receipt_path(org_origin: str) -> Path:
+    """Where `remove` writes what it removed: kept after the journal and receipt are gone."""
+    return state_dir() / f"{org_slug(org_origin)}.removed.receipt.json"
+
+
 def lock_path(org_origin: str) -> Path:
     return state_dir() / f"{org_slug(org_origin)}.lock"
 
@@ -108,7 +110,11 @@ def _existing_state_dir() -> Path | None:
 MAX_JOURNAL_BYTES = 1024 * 1024
 _GROUP_ID = re.compile(r"[0-9A-Za-z]{1,64}")
 _PASTE_ID = re.compile(r"[0-9a-f]{16}")
+_SECRET_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")  # Okta's `ocs…` ids (okta/parse.py's pattern)
 ASSIGNMENT_MODES = ("everyone", "groups", "none")
+# A rotation's stages (setup/rotate.py): the old secret is kept aside, the new one is made and
+# stored, then handed off; `finishing` retires the old one, `aborting` the new one.
+ROTATION_STAGES = ("started", "stored", "handed_off", "finishing", "aborting")
 
 
 @dataclass
@@ -116,6 +122,36 @@ class StepRecord:
     state: str = "pending"  # one of STEP_STATES
     at: str = ""
     detail: str = ""
+
+
+@dataclass
+class Rotation:
+    """A client-secret rotation under way (`okta-wizard rotate`). Ids and fingerprints only."""
+
+    stage: str  # one of ROTATION_STAGES
+    started_at: str
+    old_secret_id: str
+    old_fingerprint: str
+    # The ids Okta held when the rotation began: the new secret is the one not among them, so a
+    # create whose answer was lost is recognised on the rerun, never repeated.
+    secrets_before: list[str] = field(default_factory=list)
+    new_secret_id: str | None = None
+    new_fingerprint: str | None = None
+    handed_off_at: str | None = None
+    stage_at: str = ""
+
+
+@dataclass
+class Removal:
+    """`okta-wizard remove` under way: what it set out to remove, as shown and confirmed."""
+
+    started_at: str
+    label: str
+    app_id: str | None = None
+    groups: list[str] = field(default_factory=list)  # names of the app's group assignments
+    link_paste_id: str | None = None
+    keyring_entries: list[str] = field(default_factory=list)  # entry names, never values
+    files: list[str] = field(default_factory=list)  # the saved progress and receipt
 
 
 @dataclass
@@ -132,7 +168,14 @@ class Journal:
     secret_fingerprint: str | None = None  # last four + SHA-256 prefix, to compare holders
     actor_login: str | None = None
     link: dict[str, Any] | None = None  # one-time link metadata: id, server, expiry; never the URL
+    # A test sign-in's temporary redirect URI: recorded before it is added to the app, cleared
+    # once Okta confirms it is gone (a run killed in between leaves it for the next to remove).
+    test_redirect_uri: str | None = None
+    sign_in_passed_at: str | None = None  # the last test sign-in that passed
+    sign_in_email_domain: str | None = None  # its user's email domain, never the address
     steps: dict[int, StepRecord] = field(default_factory=dict)
+    rotation: Rotation | None = None  # a client-secret rotation under way
+    removal: Removal | None = None  # a removal under way
     created_at: str = field(default_factory=now_iso)
     updated_at: str = field(default_factory=now_iso)
     schema_version: int = SCHEMA_VERSION
@@ -183,7 +226,14 @@ class Journal:
             secret_fingerprint=f.optional_text("secret_fingerprint", max_len=100),
             actor_login=f.optional_text("actor_login", max_len=255),
             link=_link_from_json(f),
+            test_redirect_uri=f.matching(
+                "test_redirect_uri", TEST_REDIRECT_URI, "a test sign-in's loopback redirect URI"
+            ),
+            sign_in_passed_at=f.checked("sign_in_passed_at", is_timestamp, "a timestamp"),
+            sign_in_email_domain=f.checked("sign_in_email_domain", is_email_domain, "a domain"),
             steps=_steps_from_json(f),
+            rotation=_rotation_from_json(f),
+            removal=_removal_from_json(f),
             created_at=f.checked("created_at", is_timestamp, "a timestamp") or now_iso(),
             updated_at=f.checked("updated_at", is_timestamp, "a timestamp") or now_iso(),
         )
@@ -216,6 +266,55 @@ def _link_from_json(f: Fields) -> dict[str, Any] | None:
     if revoked_at is not None:
         metadata["revoked_at"] = revoked_at
     return metadata
+
+
+def _rotation_from_json(f: Fields) -> Rotation | None:
+    """The rotation `setup/rotate.py` records; a wrong field is damage (exit 2), never guessed."""
+    r = f.object("rotation")
+    if r is None:
+        return None
+    r.required("stage", "started_at", "old_secret_id", "old_fingerprint")
+    stage = r.choice("stage", ROTATION_STAGES)
+    started_at = r.checked("started_at", is_timestamp, "a timestamp")
+    old_id = r.matching("old_secret_id", _SECRET_ID, "a client secret id")
+    old_fingerprint = r.optional_text("old_fingerprint", max_len=100)
+    if stage is None or started_at is None or old_id is None or old_fingerprint is None:
+        if f.lenient:
+            return None
+        raise InvalidField("field rotation is missing its stage, start or old secret")
+    return Rotation(
+        stage=stage,
+        started_at=started_at,
+        old_secret_id=old_id,
+        old_fingerprint=old_fingerprint,
+        secrets_before=r.matching_list("secrets_before", _SECRET_ID, "client secret ids"),
+        new_secret_id=r.matching("new_secret_id", _SECRET_ID, "a client secret id"),
+        new_fingerprint=r.optional_text("new_fingerprint", max_len=100),
+        handed_off_at=r.checked("handed_off_at", is_timestamp, "a timestamp"),
+        stage_at=r.checked("stage_at", lambda v: v == "" or is_timestamp(v), "a timestamp") or "",
+    )
+
+
+def _removal_from_json(f: Fields) -> Removal | None:
+    r = f.object("removal")
+    if r is None:
+        return None
+    r.required("started_at", "label")
+    started_at = r.checked("started_at", is_timestamp, "a timestamp")
+    label = r.optional_text("label", max_len=255)
+    if started_at is None or label is None:
+        if f.lenient:
+            return None
+        raise InvalidField("field removal is missing its start or label")
+    return Removal(
+        started_at=started_at,
+        label=label,
+        app_id=r.matching("app_id", APP_ID, "an Okta app id"),
+        groups=r.text_list("groups", max_len=255),
+        link_paste_id=r.matching("link_paste_id", _PASTE_ID, "a PrivateBin paste id"),
+        keyring_entries=r.text_list("keyring_entries", max_items=20, max_len=400),
+        files=r.text_list("files", max_items=10, max_len=4096),
+    )
 
 
 def _steps_from_json(f: Fields) -> dict[int, StepRecord]:
@@ -277,6 +376,12 @@ def _read_journal(path: Path, org_origin: str | None) -> Journal | None:
     return journal
 
 
+def read_journal(path: Path) -> Journal | None:
+    """The journal at `path`, in any folder (the demo keeps its own), checked as `load` checks
+    one: None if there is none, `SavedFileDamaged` if it is not one this program wrote."""
+    return _read_journal(path, None)
+
+
 def load(org_origin: str) -> Journal | None:
     """The saved progress for an org, or None. A file that is not a journal this program wrote
     raises `SavedFileDamaged` (exit 2, naming the file and the fix): never guessed at."""
@@ -309,10 +414,11 @@ def salvage(org_origin: str) -> Salvaged:
         return Salvaged(partial, damage)
 
 
-def save(journal: Journal) -> Path:
+def save(journal: Journal, folder: Path | None = None) -> Path:
+    """Write the journal (atomically, 0600) in the state folder, or in `folder` (the demo's)."""
     journal.updated_at = now_iso()
-    ensure_state_dir()
-    path = journal_path(journal.org_url)
+    folder = ensure_state_folder(state_dir() if folder is None else folder)
+    path = folder / journal_path(journal.org_url).name
     payload = json.dumps(journal.to_json(), indent=2, sort_keys=True).encode() + b"\n"
     write_atomic(path, payload)
     return path
@@ -377,86 +483,19 @@ class SetupLocked(WizardError):
     exit_code = ExitCode.USAGE
 
 
-_LOCK_REMEDY = (
-    "The lock file is okta-wizard's own: check who made this one, delete it, then run the "
-    "command again."
-)
-
-
-class OrgLock:
+class OrgLock(lockfile.LockFile):
     """Exclusive, non-blocking lock on one org's saved progress, held for a whole run."""
 
     def __init__(self, org_origin: str) -> None:
+        super().__init__(lock_path(org_origin))
         self.org_origin = org_origin
-        self.path = lock_path(org_origin)
-        self._fd: int | None = None
+
+    def busy(self, holder: str) -> SetupLocked:
+        return SetupLocked(
+            f"Another okta-wizard run is working on {self.org_origin} ({holder}).",
+            remedy="Wait for it to finish (or stop it), then run this command again.",
+        )
 
     def acquire(self) -> None:
         ensure_state_dir()
-        while True:
-            # Never O_TRUNC, never through a link: nothing is written before the lock is ours
-            # and the file is known to be the regular file at the lock's path.
-            fd = open_no_follow(self.path, os.O_RDWR | os.O_CREAT, _LOCK_REMEDY, same_as_path=False)
-            if not lockfile.try_lock(fd):
-                holder = _read_holder(fd)
-                os.close(fd)
-                raise SetupLocked(
-                    f"Another okta-wizard run is working on {self.org_origin} ({holder}).",
-                    remedy="Wait for it to finish (or stop it), then run this command again.",
-                ) from None
-            # The previous holder may have removed the file between our open and the lock:
-            # only a lock on the file that is still at the path counts.
-            try:
-                same = is_open_at(fd, self.path)
-            except BaseException:
-                lockfile.unlock(fd)
-                os.close(fd)
-                raise
-            if same:
-                break
-            lockfile.unlock(fd)
-            os.close(fd)
-        me = {"pid": os.getpid(), "host": socket.gethostname(), "started": now_iso()}
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, json.dumps(me).encode())
-        self._fd = fd
-
-    def release(self) -> None:
-        if self._fd is None:
-            return
-        fd, self._fd = self._fd, None
-        if lockfile.REMOVE_WHILE_HELD:
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()  # still holding the lock, so no one else is using this inode
-        lockfile.unlock(fd)
-        os.close(fd)
-        if not lockfile.REMOVE_WHILE_HELD:
-            # Windows: another run may have opened it meanwhile; then it stays, and is theirs.
-            with contextlib.suppress(OSError):
-                self.path.unlink()
-
-    def __enter__(self) -> OrgLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-
-def _read_holder(fd: int) -> str:
-    """Who holds the lock, from the lock file (bounded, checked, made safe to show)."""
-    try:
-        os.lseek(fd, 0, os.SEEK_SET)
-        info = json.loads(os.read(fd, 4096) or b"{}")
-    except (ValueError, RecursionError, OSError):
-        return "holder unknown"
-    if not isinstance(info, dict):
-        return "holder unknown"
-    f = Fields(info, lenient=True)
-    pid = f.integer("pid", None)
-    host = f.optional_text("host", max_len=255)
-    started = f.checked("started", is_timestamp, "a timestamp")
-    if pid is None or host is None or started is None:
-        return "holder unknown"
-    return f"pid {pid} on {host}, started {started}"
+        super().acquire()

@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from okta_wizard.setup import journal as journal_store
-from okta_wizard.setup.journal import OrgLock
+from okta_wizard.setup.journal import Journal, OrgLock
 from okta_wizard.setup.values import SavedSetup
 
 if TYPE_CHECKING:
     from okta_wizard.vault import Vault
 
 
-def list_saved_setups() -> list[SavedSetup]:
+def list_saved_setups(journals: list[Journal] | None = None) -> list[SavedSetup]:
+    """The state folder's saved setups, or those of `journals` (the demo reads its own)."""
     return [
         SavedSetup(
             org_url=j.org_url,
@@ -25,7 +26,7 @@ def list_saved_setups() -> list[SavedSetup]:
             steps={n: r.state for n, r in sorted(j.steps.items())},
             secret_fingerprint=j.secret_fingerprint,
         )
-        for j in journal_store.list_journals()
+        for j in (journal_store.list_journals() if journals is None else journals)
     ]
 
 
@@ -41,6 +42,9 @@ def forget_locked(org_origin: str, vault: Vault) -> list[str]:
     saved = journal_store.salvage(org_origin).journal  # a damaged file too: what is readable
     if saved and saved.client_id and vault.delete_client_secret(org_origin, saved.client_id):
         removed.append(f"keyring entry {org_origin}/{saved.client_id}")
+    client_id = saved.client_id if saved else None  # a rotation's old secret, kept aside:
+    if client_id and vault.delete_previous_client_secret(org_origin, client_id):
+        removed.append(f"keyring entry {org_origin}/{client_id}/previous (a rotation's)")
     paste_id = (saved.link or {}).get("paste_id") if saved else None
     if paste_id and vault.delete_delete_token(org_origin, paste_id):
         removed.append("the one-time link's delete token")
