@@ -20,6 +20,7 @@ from okta_wizard.errors import UsageError
 from okta_wizard.okta.credentials import ApiToken, Credential, ServiceAppKey
 from okta_wizard.orgurl import EXAMPLE, OrgUrl, parse_org_url
 from okta_wizard.secret import Secret
+from okta_wizard.setup.spec import looks_like_client_id
 
 if TYPE_CHECKING:
     from okta_wizard.setup.engine import AssignmentChoice, Check, SetupOptions
@@ -71,11 +72,6 @@ def read_token() -> Secret:
         f"No API token: {TOKEN_ENV} is not set and there is no terminal to ask for it.",
         remedy=f"Set {TOKEN_ENV} (never pass the token as an argument: `ps` shows argv).",
     )
-
-
-def looks_like_client_id(text: str) -> bool:
-    """A service app's client id: letters, digits, '-' and '_' only (the wizard checks it too)."""
-    return bool(text) and all(c in "-_" or (c.isascii() and c.isalnum()) for c in text)
 
 
 def credential_from(args: argparse.Namespace) -> Credential:

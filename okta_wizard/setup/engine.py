@@ -36,6 +36,7 @@ from okta_wizard.setup.reconcile import (
     pick_app,
     search_prefixes,
 )
+from okta_wizard.setup.spec import STEP_TITLES as STEP_TITLES  # re-exported: its home is spec
 from okta_wizard.setup.spec import upflow_app_settings
 
 if TYPE_CHECKING:
@@ -43,14 +44,6 @@ if TYPE_CHECKING:
     from okta_wizard.vault import Vault
 
 StepNumber = Literal[1, 2, 3, 4, 5, 6]
-STEP_TITLES: dict[int, str] = {
-    1: "Sign in to Okta",
-    2: "Create App Integration",
-    3: "Web App settings",
-    4: "Assignments",
-    5: "Credentials",
-    6: "Send to Upflow",
-}
 
 
 @dataclass(frozen=True)

@@ -44,9 +44,9 @@ def quit_question(demo: DemoInfo | None, saved: bool) -> str:
 
 def quit_key_help(demo: DemoInfo | None) -> str:
     if demo is None:
-        return "quit (once the app exists, progress is saved: run okta-wizard again to resume)"
+        return "Quit (once the app exists, progress is saved: run okta-wizard again to resume)"
     return (
-        "quit (once the app exists, the demo is saved: okta-wizard demo resumes, --fresh restarts)"
+        "Quit (once the app exists, the demo is saved: okta-wizard demo resumes, --fresh restarts)"
     )
 
 

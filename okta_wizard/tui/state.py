@@ -4,35 +4,36 @@ except inside `Secret` objects (Credentials.secret, the token, the link)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
-from okta_wizard.okta.models import Group
-from okta_wizard.secret import Secret
-from okta_wizard.setup.engine import (
-    AppReport,
-    Check,
-    ConnectReport,
-    Credentials,
-    ExistingApp,
-    SavedSetup,
-)
+from okta_wizard.setup.spec import DEFAULT_LABEL
+
+if TYPE_CHECKING:
+    from okta_wizard.okta.models import Group
+    from okta_wizard.secret import Secret
+    from okta_wizard.setup.engine import (
+        AppReport,
+        Check,
+        ConnectReport,
+        Credentials,
+        ExistingApp,
+        SavedSetup,
+    )
 
 
 @dataclass
 class WizardState:
     org_url: str = ""
-    label: str = "Upflow SSO"
+    label: str = DEFAULT_LABEL
     connect: ConnectReport | None = None
     existing: ExistingApp | None = None
     existing_checked: bool = False
     repair: bool = True
     app: AppReport | None = None
     assigned: list[Group] = field(default_factory=list)
-    assignment_mode: str = ""
     credentials: Credentials | None = None
     checks: tuple[Check, ...] = ()
     link: Secret | None = None
-    receipt: Any = None
     resumed_from: SavedSetup | None = None
     done: set[int] = field(default_factory=set)
     reached: int = 1

@@ -96,7 +96,7 @@ def test_demo_walks_six_steps_in_a_real_terminal(terminal: Terminal, tmp_path: P
     terminal.keys("Enter")  # Continue
     terminal.wait_for("Step 3 of 6")
     terminal.keys("Enter")  # Create app
-    terminal.wait_for("stored in the keyring")
+    terminal.wait_for("is stored in GNOME Keyring")
     terminal.keys("Enter")  # Continue
     terminal.wait_for("Step 4 of 6")
     terminal.keys("Tab", "Enter")  # Everyone -> Assign
@@ -113,7 +113,7 @@ def test_demo_walks_six_steps_in_a_real_terminal(terminal: Terminal, tmp_path: P
     terminal.keys("h")  # hide it again at once
     terminal.wait_for("Client secret: ••")
     reveal_window = range(reveal_started, len(terminal.captured))
-    terminal.keys("Tab", "Tab", "Tab", "Enter")  # Copy client_id, Verify again, Continue
+    terminal.keys("Tab", "Enter")  # Continue, first in the action bar
     terminal.wait_for("Step 6 of 6")
     terminal.keys("Enter")  # email domain prefilled from the admin's email -> create the link
     terminal.wait_for("One-time link created", within=30)

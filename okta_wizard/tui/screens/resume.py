@@ -3,6 +3,8 @@ continue, start over, or forget. Continuing reconciles with Okta in the steps th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -10,8 +12,11 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from okta_wizard.setup.engine import STEP_TITLES, SavedSetup
+from okta_wizard.setup.spec import STEP_TITLES
 from okta_wizard.tui.text import plain
+
+if TYPE_CHECKING:
+    from okta_wizard.setup.engine import SavedSetup
 
 
 def saved_line(saved: SavedSetup) -> str:
@@ -24,7 +29,7 @@ def saved_line(saved: SavedSetup) -> str:
     )
 
 
-class ResumeScreen(Screen[tuple[str, SavedSetup | None]]):
+class ResumeScreen(Screen[tuple[str, "SavedSetup | None"]]):
     """Dismisses with ("continue", saved), ("new", None) or ("forget", saved)."""
 
     BINDINGS = [

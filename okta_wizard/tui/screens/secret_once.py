@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from okta_wizard.clipboard import CLEAR_AFTER_SECONDS
+from okta_wizard.tui.messages import Announce
 from okta_wizard.tui.text import plain, styled
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS, SecretView
 
@@ -84,10 +85,12 @@ class SecretNotStoredScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(SecretView).focus()
-        self.app.announce(  # type: ignore[attr-defined]
-            f"The keyring refused the client secret of app {self.app_id}: it is not stored. "
-            "Press r to reveal it, c to copy it.",
-            severity="error",
+        self.post_message(
+            Announce(
+                f"The keyring refused the client secret of app {self.app_id}: it is not "
+                "stored. Press r to reveal it, c to copy it.",
+                severity="error",
+            )
         )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
-from okta_wizard.setup.engine import STEP_TITLES
-from okta_wizard.tui.screens.assignments import AssignmentsPane
-from okta_wizard.tui.screens.base import StepPane
-from okta_wizard.tui.screens.connect import ConnectPane
-from okta_wizard.tui.screens.credentials import CredentialsPane
-from okta_wizard.tui.screens.handoff import HandoffPane
-from okta_wizard.tui.screens.integration import IntegrationPane
-from okta_wizard.tui.screens.settings import SettingsPane
+from okta_wizard.setup.spec import STEP_TITLES
+from okta_wizard.tui.commands import WizardCommands
+from okta_wizard.tui.steps.assignments import AssignmentsPane
+from okta_wizard.tui.steps.base import StepPane
+from okta_wizard.tui.steps.connect import ConnectPane
+from okta_wizard.tui.steps.credentials import CredentialsPane
+from okta_wizard.tui.steps.handoff import HandoffPane
+from okta_wizard.tui.steps.integration import IntegrationPane
+from okta_wizard.tui.steps.settings import SettingsPane
 from okta_wizard.tui.text import plain
 from okta_wizard.tui.widgets.stepper import Stepper
-
-if TYPE_CHECKING:
-    from okta_wizard.tui.app import WizardApp
+from okta_wizard.tui.wizard_app import WizardApp
 
 PANES: tuple[type[StepPane], ...] = (
     ConnectPane,
@@ -35,15 +34,21 @@ PANES: tuple[type[StepPane], ...] = (
 
 
 class WizardScreen(Screen[None]):
+    COMMANDS = {WizardCommands}
+    # Under 100 columns (80x24 is the smallest usual terminal) the stepper narrows.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("tab", "app.focus_next", show=False, tooltip="Next field or button"),
+        Binding("shift+tab", "app.focus_previous", show=False, tooltip="Previous field or button"),
+    ]
+
+    wizard = getters.app(WizardApp)
+    connect_pane = getters.query_one("#step-1", ConnectPane)
+    stepper = getters.query_one(Stepper)
+
     def __init__(self) -> None:
         super().__init__(id="wizard")
         self.current = 1
-
-    @property
-    def wizard(self) -> WizardApp:
-        from okta_wizard.tui.app import WizardApp
-
-        return cast(WizardApp, self.app)
 
     def compose(self) -> ComposeResult:
         config = self.wizard.config
@@ -68,12 +73,16 @@ class WizardScreen(Screen[None]):
     def pane(self, step: int) -> StepPane:
         return self.query_one(f"#step-{step}", StepPane)
 
+    def show_announcement(self, text: Content) -> None:
+        for line in self.query("#announce").results(Static):  # none before compose
+            line.update(text)
+
     def show_step(self, step: int) -> None:
         state = self.wizard.state
         self.current = step
         state.reached = max(state.reached, step)
         self.query_one("#steps", ContentSwitcher).current = f"step-{step}"
-        self.query_one(Stepper).update_steps(current=step, done=state.done, reached=state.reached)
+        self.stepper.update_steps(current=step, done=state.done, reached=state.reached)
         pane = self.pane(step)
         pane.on_enter()
         pane.focus_first()
@@ -89,8 +98,7 @@ class WizardScreen(Screen[None]):
 
     @on(Stepper.Review)
     def _review(self, event: Stepper.Review) -> None:
-        state = self.wizard.state
-        if event.step in state.done or event.step <= state.reached:
+        if self.wizard.reachable(event.step):
             self.show_step(event.step)
 
     def go_back(self) -> None:

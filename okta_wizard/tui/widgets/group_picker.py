@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -19,8 +20,10 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from okta_wizard.okta.models import Group
 from okta_wizard.tui.text import plain, styled
+
+if TYPE_CHECKING:
+    from okta_wizard.okta.models import Group
 
 DEBOUNCE_SECONDS = 0.12
 EMPTY_GROUP_NOTE = "0 members: assigning it lets nobody sign in"
@@ -35,7 +38,7 @@ def members_text(count: int | None) -> Text:
     return Text(f"{count:,} member{'s' if count != 1 else ''}", style="dim")
 
 
-SearchGroups = Callable[[str], Awaitable[list[Group]]]
+SearchGroups = Callable[[str], Awaitable[list["Group"]]]
 
 
 class GroupPicker(Vertical):

@@ -1,6 +1,8 @@
 """The sidebar that always shows the guide's six steps: done, current, or to do.
 
-A finished step can be selected to review it; steps not reached yet cannot.
+A finished step can be selected to review it; steps not reached yet cannot. When the sidebar
+is narrow (under 100 columns) each line is its mark and number only; the pane's title names
+the step.
 """
 
 from __future__ import annotations
@@ -9,16 +11,19 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from okta_wizard.setup.engine import STEP_TITLES
+from okta_wizard.setup.spec import STEP_TITLES
 
 MARK_DONE = "✔"
 MARK_CURRENT = "▶"
 MARK_TODO = "·"
 
 
-def step_line(step: int, *, done: bool, current: bool) -> str:
+NARROW_BELOW = 20  # columns: less than a full title needs
+
+
+def step_line(step: int, *, done: bool, current: bool, narrow: bool = False) -> str:
     mark = MARK_CURRENT if current else MARK_DONE if done else MARK_TODO
-    return f"{mark} {step} {STEP_TITLES[step]}"
+    return f"{mark} {step}" if narrow else f"{mark} {step} {STEP_TITLES[step]}"
 
 
 class Stepper(OptionList):
@@ -34,10 +39,19 @@ class Stepper(OptionList):
         self.done: set[int] = set()
         self.current = 1
         self.reached = 1
+        self._drawn_narrow = False
         self.border_title = "Steps"
 
     def on_mount(self) -> None:
         self.refresh_steps()
+
+    def on_resize(self) -> None:
+        if self.narrow != self._drawn_narrow:
+            self.refresh_steps()
+
+    @property
+    def narrow(self) -> bool:
+        return self.size.width < NARROW_BELOW
 
     def update_steps(self, *, current: int, done: set[int], reached: int) -> None:
         self.current, self.done, self.reached = current, set(done), max(reached, current)
@@ -45,15 +59,14 @@ class Stepper(OptionList):
 
     def refresh_steps(self) -> None:
         self.clear_options()
+        self._drawn_narrow = self.narrow
+        self.border_title = "" if self.narrow else "Steps"
         for step in STEP_TITLES:
             reachable = step in self.done or step <= self.reached
-            self.add_option(
-                Option(
-                    step_line(step, done=step in self.done, current=step == self.current),
-                    id=f"step-{step}",
-                    disabled=not reachable,
-                )
+            line = step_line(
+                step, done=step in self.done, current=step == self.current, narrow=self.narrow
             )
+            self.add_option(Option(line, id=f"step-{step}", disabled=not reachable))
         self.highlighted = self.current - 1
 
     def describe(self) -> str:

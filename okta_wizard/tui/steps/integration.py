@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 
-from okta_wizard.tui.screens.base import StepPane
+from okta_wizard.tui.steps.base import StepPane
 from okta_wizard.tui.text import lines, plain, styled
 
 SIGN_IN_METHODS = (
@@ -42,8 +41,9 @@ class IntegrationPane(StepPane):
         with RadioSet(id="existing-choice"):
             yield RadioButton("Reuse it and repair what differs from the guide", value=True)
             yield RadioButton("Reuse it as it is (no change in Okta)")
-        with Horizontal(classes="buttons"):
-            yield Button("Continue ▶", id="integration-next", variant="primary", disabled=True)
+
+    def compose_actions(self) -> ComposeResult:
+        yield Button("Continue ▶", id="integration-next", variant="primary", disabled=True)
 
     def on_mount(self) -> None:
         self.query_one("#existing-choice", RadioSet).display = False
@@ -90,7 +90,7 @@ class IntegrationPane(StepPane):
             )
             box.update(lines([found, *drift]))
             choice.display = bool(existing.drift)
-        self.wizard.announce(
+        self.announce(
             "Existing app found: it will be reused." if existing else "No existing app found."
         )
         button = self.query_one("#integration-next", Button)

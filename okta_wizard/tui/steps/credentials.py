@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from okta_wizard.secret import Secret
 from okta_wizard.tui.clipboard import board_for
-from okta_wizard.tui.screens.base import StepPane, check_line
+from okta_wizard.tui.steps.base import StepPane, check_line
 from okta_wizard.tui.text import lines, styled
 from okta_wizard.tui.widgets.secret_view import SecretView
 
@@ -37,10 +36,11 @@ class CredentialsPane(StepPane):
             id="cred-secret",
         )
         yield Static("", id="cred-checks")
-        with Horizontal(classes="buttons"):
-            yield Button("Copy client_id", id="cred-copy-id")
-            yield Button("Verify again", id="cred-verify")
-            yield Button("Continue ▶", id="cred-next", variant="primary", disabled=True)
+
+    def compose_actions(self) -> ComposeResult:
+        yield Button("Continue ▶", id="cred-next", variant="primary", disabled=True)
+        yield Button("Verify again", id="cred-verify")
+        yield Button("Copy client_id", id="cred-copy-id")
 
     def on_mount(self) -> None:
         self.query_one(SecretView).display = False
@@ -82,7 +82,7 @@ class CredentialsPane(StepPane):
         )
         self.query_one("#cred-next", Button).disabled = False
         ok = all(c.ok for c in checks)
-        self.wizard.announce(
+        self.announce(
             "All verification checks passed." if ok else "Some verification checks failed.",
             severity="information" if ok else "warning",
         )
@@ -106,9 +106,9 @@ class CredentialsPane(StepPane):
             client_id, what="the client_id", clear_after=None, sensitive=False
         )
         if outcome.copied:
-            self.wizard.announce(outcome.message)
+            self.announce(outcome.message)
         else:
-            self.wizard.announce(f"{outcome.message} Select the client_id with the mouse.")
+            self.announce(f"{outcome.message} Select the client_id with the mouse.")
 
     @on(Button.Pressed, "#cred-next")
     def _next(self) -> None:

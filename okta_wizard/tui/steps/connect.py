@@ -3,22 +3,25 @@ live check, preflight."""
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import TYPE_CHECKING
+
+from textual import getters, on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from okta_wizard.errors import UsageError
-from okta_wizard.okta.credentials import ApiToken, Credential
-from okta_wizard.okta.models import Actor
 from okta_wizard.orgurl import parse_org_url
-from okta_wizard.setup.engine import SetupOptions
 from okta_wizard.tui.demo import empty_token_remedy
-from okta_wizard.tui.screens.base import StepPane, check_line
+from okta_wizard.tui.steps.base import StepPane, check_line
 from okta_wizard.tui.text import lines, plain, styled
 from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.service_app_fields import ServiceAppFields
+
+if TYPE_CHECKING:
+    from okta_wizard.okta.credentials import Credential
+    from okta_wizard.okta.models import Actor
 
 METHODS = ("token", "service-app")
 
@@ -37,6 +40,13 @@ class ConnectPane(StepPane):
         "or API Access Management Admin). Nothing changes in Okta here."
     )
 
+    org_url = getters.query_one("#org-url", Input)
+    token = getters.query_one("#token", SecretInput)
+    auth_method = getters.query_one("#auth-method", RadioSet)
+    service_app_fields = getters.query_one(ServiceAppFields)
+    check_button = getters.query_one("#connect-check", Button)
+    next_button = getters.query_one("#connect-next", Button)
+
     def compose_body(self) -> ComposeResult:
         yield Label("Org URL")
         yield Input(placeholder="https://acme.okta.com", id="org-url")
@@ -53,52 +63,54 @@ class ConnectPane(StepPane):
                 yield Label("API token (masked; never saved to a file)")
                 yield SecretInput(placeholder="SSWS token from Security > API > Tokens", id="token")
         yield ServiceAppFields(id="service-app-fields")
-        with Horizontal(classes="buttons"):
-            yield Button("Check connection", id="connect-check", variant="primary")
-            yield Button("Continue ▶", id="connect-next", disabled=True)
         yield Static("", id="connect-who")
         yield Static("", id="connect-checks")
+
+    def compose_actions(self) -> ComposeResult:
+        yield Button("Check connection", id="connect-check", variant="primary")
+        yield Button("Continue ▶", id="connect-next", disabled=True)
 
     def on_mount(self) -> None:
         config = self.wizard.config
         if config.org_url:
-            self.query_one("#org-url", Input).value = config.org_url
+            self.org_url.value = config.org_url
         if config.token is not None:
-            self.query_one("#token", SecretInput).value = config.token.reveal()
+            self.token.value = config.token.reveal()
         if config.service_app is not None:
-            self.query_one(ServiceAppFields).prefill(config.service_app)
+            self.service_app_fields.prefill(config.service_app)
             self.query_one("#auth-service-app", RadioButton).value = True
         self._show_method()
 
+    def prefill_org_url(self, org_url: str) -> None:
+        self.org_url.value = org_url
+
     @property
     def method(self) -> str:
-        index = self.query_one("#auth-method", RadioSet).pressed_index
-        return METHODS[max(index, 0)]
+        return METHODS[max(self.auth_method.pressed_index, 0)]
 
     def _show_method(self) -> None:
         service_app = self.method == "service-app"
         self.query_one("#token-fields").display = not service_app
-        self.query_one(ServiceAppFields).display = service_app
+        self.service_app_fields.display = service_app
 
     @on(RadioSet.Changed, "#auth-method")
     def _method_changed(self) -> None:
         self._show_method()
 
     def focus_first(self) -> None:
-        url = self.query_one("#org-url", Input)
+        url = self.org_url
         if not url.value:
             url.focus()
         elif self.method == "token":
-            token = self.query_one("#token", SecretInput)
-            (url if token.value else token).focus()
+            (url if self.token.value else self.token).focus()
         else:
             url.focus()
 
     def _focus_credential(self) -> None:
         if self.method == "token":
-            self.query_one("#token", SecretInput).focus()
+            self.token.focus()
         else:
-            self.query_one(ServiceAppFields).focus_first()
+            self.service_app_fields.focus_first()
 
     @on(Input.Changed, "#org-url")
     def _validate_url(self, event: Input.Changed) -> None:
@@ -132,9 +144,11 @@ class ConnectPane(StepPane):
         self.check_connection()
 
     async def _credential(self) -> Credential:
+        from okta_wizard.okta.credentials import ApiToken
+
         if self.method == "service-app":
-            return await self.query_one(ServiceAppFields).credential()
-        token = self.query_one("#token", SecretInput).secret
+            return await self.service_app_fields.credential()
+        token = self.token.secret
         if not token:
             raise UsageError(
                 "The API token is empty.", remedy=empty_token_remedy(self.wizard.config.demo)
@@ -147,10 +161,12 @@ class ConnectPane(StepPane):
 
     @work(exclusive=True, group="step", exit_on_error=False)
     async def check_connection(self) -> None:
+        from okta_wizard.setup.engine import SetupOptions
+
         self.clear_error()
-        self.query_one("#connect-next", Button).disabled = True
+        self.next_button.disabled = True
         self.query_one("#connect-checks", Static).update("")
-        org_url = parse_org_url(self.query_one("#org-url", Input).value)
+        org_url = parse_org_url(self.org_url.value)
         credential = await self._credential()
         options = SetupOptions(
             org_url=org_url,
@@ -159,12 +175,12 @@ class ConnectPane(StepPane):
             allow_insecure_storage=self.wizard.config.insecure_storage,
         )
         self.show_progress(f"Connecting to {org_url.origin}…")
-        self.query_one("#connect-check", Button).loading = True
+        self.check_button.loading = True
         try:
             setup = await self.wizard.session.open(options)
             report = await setup.connect()
         finally:
-            self.query_one("#connect-check", Button).loading = False
+            self.check_button.loading = False
         self.show_progress("")
         self.state.org_url = org_url.origin
         self.state.connect = report
@@ -178,13 +194,12 @@ class ConnectPane(StepPane):
         )
         self.show_newest()  # the checks are the answer
         if report.ok:
-            self.wizard.announce("Connected: all checks passed. Press Continue.")
-            next_button = self.query_one("#connect-next", Button)
-            next_button.disabled = False
-            next_button.focus(scroll_visible=False)
+            self.announce("Connected: all checks passed. Press Continue.")
+            self.next_button.disabled = False
+            self.next_button.focus(scroll_visible=False)
         else:
             failed = sum(1 for c in report.checks if not c.ok)
-            self.wizard.announce(
+            self.announce(
                 f"{failed} check(s) failed: fix them in Okta, then check again.",
                 severity="warning",
             )

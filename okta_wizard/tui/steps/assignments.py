@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, RadioButton, RadioSet, Static
 
-from okta_wizard.okta.models import Group
-from okta_wizard.setup.engine import AssignmentChoice
-from okta_wizard.tui.screens.base import StepPane
+from okta_wizard.tui.steps.base import StepPane
 from okta_wizard.tui.text import styled
 from okta_wizard.tui.widgets.group_picker import GroupPicker
+
+if TYPE_CHECKING:
+    from okta_wizard.okta.models import Group
+    from okta_wizard.setup.engine import AssignmentChoice
 
 MODES = ("everyone", "groups", "none")
 INVITE_REMINDER = (
@@ -30,10 +33,11 @@ class AssignmentsPane(StepPane):
             yield RadioButton("Skip (assign later in Okta)", id="mode-none")
         yield GroupPicker(self._search, id="group-picker")
         yield Static(INVITE_REMINDER, id="invite-reminder", classes="note")
-        with Horizontal(classes="buttons"):
-            yield Button("Assign", id="assign-apply", variant="primary")
-            yield Button("Continue ▶", id="assign-next", disabled=True)
         yield Static("", id="assign-result")
+
+    def compose_actions(self) -> ComposeResult:
+        yield Button("Assign", id="assign-apply", variant="primary")
+        yield Button("Continue ▶", id="assign-next", disabled=True)
 
     def on_mount(self) -> None:
         self.query_one(GroupPicker).display = False
@@ -58,6 +62,8 @@ class AssignmentsPane(StepPane):
             self.query_one("#group-search").focus()
 
     def choice(self) -> AssignmentChoice:
+        from okta_wizard.setup.engine import AssignmentChoice  # the engine is loaded by now
+
         mode = self.mode
         if mode == "groups":
             picked = self.query_one(GroupPicker).selected.values()
@@ -77,13 +83,12 @@ class AssignmentsPane(StepPane):
         self.clear_error()
         choice = self.choice()
         if choice.mode == "groups" and not choice.group_names:
-            self.wizard.announce("Pick at least one group, or choose Skip.", severity="warning")
+            self.announce("Pick at least one group, or choose Skip.", severity="warning")
             return
         self.show_progress("Assigning in Okta…" if choice.mode != "none" else "")
         assigned = await self.wizard.session.require().assign(choice)
         self.show_progress("")
         self.state.assigned = assigned
-        self.state.assignment_mode = choice.mode
         result = self.query_one("#assign-result", Static)
         if choice.mode == "none":
             result.update("Skipped: nobody is assigned yet. Assign the app in Okta later.")
@@ -93,4 +98,4 @@ class AssignmentsPane(StepPane):
         next_button = self.query_one("#assign-next", Button)
         next_button.disabled = False
         next_button.focus()
-        self.wizard.announce("Assignment done. " + INVITE_REMINDER)
+        self.announce("Assignment done. " + INVITE_REMINDER)

@@ -1,23 +1,32 @@
-"""What every step pane shares: a title, an in-place error box, a progress line, checks."""
+"""What every step pane shares: a title, a scrolling body ending with an in-place error box, a
+progress line, and a fixed action bar.
+
+The action bar holds the step's buttons and never scrolls: on the smallest usual terminal
+(80x24) the primary action is on screen whatever the body holds, a button that writes to Okta
+is never pressed out of sight, and moving the focus onto it scrolls nothing.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
+from textual import getters
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from okta_wizard.errors import WizardError
-from okta_wizard.setup.engine import STEP_TITLES, Check
+from okta_wizard.setup.spec import STEP_TITLES
 from okta_wizard.tui.demo import DemoInfo, demo_remedy
+from okta_wizard.tui.messages import Announce, Severity
 from okta_wizard.tui.text import styled
+from okta_wizard.tui.wizard_app import WizardApp
 
 if TYPE_CHECKING:
-    from okta_wizard.tui.app import WizardApp
+    from okta_wizard.setup.engine import Check
     from okta_wizard.tui.state import WizardState
 
 
@@ -49,8 +58,8 @@ def check_line(check: Check) -> Content:
     return line
 
 
-class StepPane(VerticalScroll):
-    """One step of the guide. Subclasses set STEP and compose their body."""
+class StepPane(Vertical):
+    """One step of the guide. Subclasses set STEP, compose their body and their actions."""
 
     STEP = 0
     INTRO = ""
@@ -62,28 +71,33 @@ class StepPane(VerticalScroll):
             super().__init__()
             self.step = step
 
+    wizard = getters.app(WizardApp)
+
     def __init__(self) -> None:
         super().__init__(id=f"step-{self.STEP}", classes="step-pane")
-
-    @property
-    def wizard(self) -> WizardApp:
-        from okta_wizard.tui.app import WizardApp
-
-        return cast(WizardApp, self.app)
 
     @property
     def state(self) -> WizardState:
         return self.wizard.state
 
+    body = getters.query_one(".step-body", VerticalScroll)
+
     def compose(self) -> ComposeResult:
         yield Static(f"Step {self.STEP} of 6 · {STEP_TITLES[self.STEP]}", classes="step-title")
-        if self.INTRO:
-            yield Static(self.INTRO, classes="step-intro")
-        yield from self.compose_body()
+        with VerticalScroll(classes="step-body"):
+            if self.INTRO:
+                yield Static(self.INTRO, classes="step-intro")
+            yield from self.compose_body()
+            yield Static("", classes="error-box")
         yield Static("", classes="progress-line")
-        yield Static("", classes="error-box")
+        with Horizontal(classes="action-bar"):
+            yield from self.compose_actions()
 
     def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def compose_actions(self) -> ComposeResult:
+        """The step's buttons, primary first."""
         yield from ()
 
     def on_enter(self) -> None:
@@ -103,8 +117,11 @@ class StepPane(VerticalScroll):
         box.update(styled("[b]✘ $what[/b]\n→ $todo", what=what, todo=todo))
         box.add_class("shown")
         self.show_progress("")
-        self.wizard.announce(f"Error: {what} {todo}", severity="error")
+        self.announce(f"Error: {what} {todo}", severity="error")
         self.show_newest()
+
+    def announce(self, text: str, *, severity: Severity = "information") -> None:
+        self.post_message(Announce(text, severity=severity))
 
     def show_newest(self) -> None:
         """Bring the end of the step (results, an error, the link) into view.
@@ -113,7 +130,7 @@ class StepPane(VerticalScroll):
         next layout, so a small terminal would stop short of it. Textual's anchor scrolls at
         layout time instead; the admin's own scrolling or a focus change releases it.
         """
-        self.anchor()
+        self.body.anchor()
 
     def clear_error(self) -> None:
         box = self.query_one(".error-box", Static)

@@ -3,17 +3,19 @@ creating the app shows progress and confirms the secret is in the keyring."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
-from okta_wizard.setup.engine import SecretNotStored
 from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI
-from okta_wizard.tui.screens.base import StepPane
+from okta_wizard.tui.steps.base import StepPane
 from okta_wizard.tui.text import plain, styled
+
+if TYPE_CHECKING:
+    from okta_wizard.setup.engine import SecretNotStored
 
 
 def redirect_problem(value: str, expected: str) -> str:
@@ -55,10 +57,11 @@ class SettingsPane(StepPane):
         yield Static(
             "Client authentication: client secret (basic) · PKCE not required", classes="dim"
         )
-        with Horizontal(classes="buttons"):
-            yield Button("Create app", id="settings-create", variant="primary")
-            yield Button("Continue ▶", id="settings-next", disabled=True)
         yield Static("", id="settings-result")
+
+    def compose_actions(self) -> ComposeResult:
+        yield Button("Create app", id="settings-create", variant="primary")
+        yield Button("Continue ▶", id="settings-next", disabled=True)
 
     def on_mount(self) -> None:
         self.query_one("#app-label", Input).value = self.state.label
@@ -108,9 +111,11 @@ class SettingsPane(StepPane):
 
     @work(exclusive=True, group="step", exit_on_error=False)
     async def create_app(self) -> None:
+        from okta_wizard.setup.engine import SecretNotStored
+
         self.clear_error()
         if self.problems():
-            self.wizard.announce("Fix the fields marked ✘ first.", severity="warning")
+            self.announce("Fix the fields marked ✘ first.", severity="warning")
             return
         session = self.wizard.session
         label = self.query_one("#app-label", Input).value.strip()
@@ -156,7 +161,7 @@ class SettingsPane(StepPane):
         next_button = self.query_one("#settings-next", Button)
         next_button.disabled = False
         next_button.focus()
-        self.wizard.announce(f"{verb} the app; the secret is in the keyring.")
+        self.announce(f"{verb} the app; the secret is in the keyring.")
 
     def _secret_not_stored(self, exc: SecretNotStored) -> None:
         """The app exists, its secret is only in memory: show it once on its own view."""

@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from okta_wizard.errors import UsageError
 from okta_wizard.secret import Secret
-from okta_wizard.tui.screens.base import StepPane
+from okta_wizard.tui.steps.base import StepPane
 from okta_wizard.tui.text import plain
 from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.secret_view import SecretView
@@ -69,9 +69,6 @@ class HandoffPane(StepPane):
         yield SecretInput(placeholder="leave empty for none", id="handoff-password")
         yield Static(PASSWORD_NOTE, id="handoff-password-hint", classes="dim")
         yield Static("Server: ", id="handoff-server", classes="dim")
-        with Horizontal(classes="buttons"):
-            yield Button("Create one-time link", id="handoff-create", variant="primary")
-            yield Button("Finish", id="handoff-finish", disabled=True)
         yield SecretView(
             "One-time link",
             Secret(""),
@@ -82,6 +79,10 @@ class HandoffPane(StepPane):
         )
         yield Static("", id="handoff-warning", classes="note")
         yield Static("", id="handoff-receipt")
+
+    def compose_actions(self) -> ComposeResult:
+        yield Button("Create one-time link", id="handoff-create", variant="primary")
+        yield Button("Finish", id="handoff-finish", disabled=True)
 
     def on_mount(self) -> None:
         self.query_one("#handoff-link", SecretView).display = False
@@ -178,7 +179,7 @@ class HandoffPane(StepPane):
         self.query_one("#handoff-finish", Button).disabled = False
         view.focus(scroll_visible=False)
         self.show_newest()  # the link, the preview warning and the receipt
-        self.wizard.announce("One-time link created. Press c to copy it, r to reveal it.")
+        self.announce("One-time link created. Press c to copy it, r to reveal it.")
 
     @staticmethod
     def _read_receipt(origin: str) -> str:
