@@ -8,7 +8,7 @@ Benches: apply_calls, gateway_first_call, handoff (one-time link: encrypt + post
 sandbox PrivateBin endpoint, PBKDF2 cost), help_start, rate_limit_buckets (calls per Okta
 rate-limit bucket per command; apply + verify + credentials + rerun against a developer org's
 limits), sandbox_groups, service_app_signin (private key JWT RS256/ES256/DPoP: token + first
-call), tui_start. A new
+call), test_sign_in (redirect to verdict of a test sign-in, and its Okta calls), tui_start. A new
 bench/<name>.py is picked up by the glob below.
 """
 

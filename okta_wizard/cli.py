@@ -26,7 +26,8 @@ COMMANDS: dict[str, str] = {
     "status": "saved progress, per org, without secrets",
     "credentials": "copy-safe view of client_id, issuer and the masked secret",
     "send": "step 6 alone: the one-time link from the keyring-held credentials",
-    "verify": "live checks of an existing setup (drift, secret works, issuer)",
+    "verify": "live checks of an existing setup (drift, secret works, issuer; --sign-in)",
+    "test-sign-in": "a real OIDC sign-in through the Upflow app: shows what Upflow will receive",
     "sandbox": "run the sandbox Okta org (and its one-time-link endpoint) as a server",
     "forget": "delete saved progress and the keyring entry for an org (asks first)",
 }
@@ -34,7 +35,8 @@ COMMANDS: dict[str, str] = {
 EPILOG = """\
 The API token is read from OKTA_API_TOKEN or a hidden prompt, never from the command line.
 Exit codes: 0 done, 1 unexpected error, 2 bad input, 3 Okta rejected the credential,
-4 permission denied, 5 Okta or the network unavailable, 6 no secure keyring, 7 hand-off failed.
+4 permission denied, 5 Okta or the network unavailable, 6 no secure keyring, 7 hand-off failed,
+8 the test sign-in did not pass.
 A second run on an org while another one works on it exits 2; verify exits 1 when a check fails.
 """
 
@@ -132,6 +134,26 @@ def _add_send_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_sign_in_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("test sign-in")
+    g.add_argument(
+        "--no-browser", action="store_true", help="print the sign-in URL, do not open a browser"
+    )
+    g.add_argument(
+        "--prompt-login",
+        action="store_true",
+        help="make Okta ask for credentials, to test as another user than your browser's session",
+    )
+    g.add_argument("--login-hint", metavar="EMAIL", help="pre-fill the username on Okta's page")
+    g.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="how long to wait for the sign-in (default: 300)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="okta-wizard",
@@ -211,7 +233,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="once Upflow has the new secret: deactivate the app's other active secrets "
         "(never the keyring's; asks unless --yes)",
     )
+    p.add_argument(
+        "--sign-in",
+        action="store_true",
+        help="once every check passes, a test sign-in (as test-sign-in; asks unless --yes)",
+    )
+    _add_sign_in_options(p)
     p.add_argument("--yes", action="store_true", help="do not ask before changing the app")
+    _add_json(p)
+
+    p = sub.add_parser("test-sign-in", help=COMMANDS["test-sign-in"])
+    _add_org_options(p)
+    _add_app_options(p)
+    _add_sign_in_options(p)
+    p.add_argument(
+        "--email-domain",
+        action="append",
+        default=[],
+        metavar="D",
+        help="your users' email domain, as Upflow gets it (repeatable; default: the hand-off's, "
+        "else the domain of your admin email)",
+    )
+    p.add_argument(
+        "--yes", action="store_true", help="add the temporary redirect URI without asking"
+    )
     _add_json(p)
 
     p = sub.add_parser("sandbox", help=COMMANDS["sandbox"])
@@ -309,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(args_list)
         args.org_url = org_url_arg(args)
         name = args.command or "wizard"
-        module = importlib.import_module(f"okta_wizard.commands.{name}")
+        module = importlib.import_module(f"okta_wizard.commands.{name.replace('-', '_')}")
         return int(module.run(args))
     except WizardError as exc:
         print(f"okta-wizard: {exc}", file=sys.stderr)

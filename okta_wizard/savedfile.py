@@ -28,7 +28,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -398,6 +398,11 @@ def _match(value: Any, pattern: re.Pattern[str]) -> str | None:
     return value if isinstance(value, str) and pattern.fullmatch(value) else None
 
 
+def now_iso() -> str:
+    """Now, as saved files hold it: `2026-11-28T05:17:11Z`."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def is_timestamp(value: str) -> bool:
     """ISO 8601 as this program writes it (`2026-11-28T05:17:11Z`, `...+00:00`)."""
     if len(value) > 40:
@@ -448,6 +453,18 @@ def is_link_server(value: str) -> bool:
         return False
 
 
+def is_email_domain(value: str) -> bool:
+    """An email domain exactly as `normalize_email_domain` writes it (`acme.com`)."""
+    from okta_wizard.handoff.message import normalize_email_domain
+
+    try:
+        return normalize_email_domain(value) == value
+    except UsageError:
+        return False
+
+
 # Okta's ids: apps are `0oa` + base62; client ids may be custom (RFC 6749 unreserved).
 APP_ID = re.compile(r"0oa[0-9A-Za-z]{1,61}")
 CLIENT_ID = re.compile(r"[0-9A-Za-z._~-]{1,255}")
+# The loopback redirect URI a test sign-in adds for its duration (setup/loopback.py builds it).
+TEST_REDIRECT_URI = re.compile(r"http://localhost:[1-9][0-9]{0,4}/okta-wizard/callback")

@@ -11,6 +11,9 @@ command -v pgrep >/dev/null 2>&1 || need="$need procps"
 command -v Xvfb >/dev/null 2>&1 || need="$need xvfb"
 command -v xclip >/dev/null 2>&1 || need="$need xclip"
 command -v screen >/dev/null 2>&1 || need="$need screen"
+# The test sign-in's browser tests: Debian's headless Chromium and its matching chromedriver.
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v chromedriver >/dev/null 2>&1 || need="$need chromium-driver"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" != "0" ]; then
   echo "The tests need these Debian packages:$need" >&2

@@ -1,92 +1,72 @@
-"""`okta-wizard demo` in a real terminal (tmux): start it, type into it, read its screen, signal
-it, and read what it left behind (its folder, the keyring). Bounded waits; the tmux server is
-always killed. Used by the demo's security and resume tests."""
+"""`okta-wizard demo` in a real terminal (tests/terminals.py's tmux): start it, type into it, read
+its screen, signal it, and read what it left behind (its folder, the keyring). Used by the
+demo's terminal, security, clipboard and resume tests; the tmux server is always killed."""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.osc52 import plain_terminal_env
+from tests.terminals import OKTA_WIZARD, WAIT, Tmux
 
-REPO = Path(__file__).resolve().parents[1]
-OKTA_WIZARD = f"{sys.executable} -m okta_wizard"  # what the okta-wizard script runs
-WAIT = 60.0  # only catches a hang: under load the first connect imports the okta SDK
-needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+DEMO_SIZE = (120, 36)  # columns, rows: a small laptop terminal
 
 
 class DemoTerminal:
-    """One tmux server; the demo runs in window `demo` under `sh -c`, which then prints its
-    exit code and waits, so the closing lines stay on screen."""
+    """The demo in a private tmux server's pane, under `sh -c`, which then prints its exit code
+    and waits, so the closing lines stay on screen. `start()` again runs it again in the same
+    pane. `env`: more environment for the demo (OKTA_WIZARD_CLIPBOARD_SECONDS...)."""
 
-    def __init__(self, tmp_path: Path, size: tuple[int, int] = (120, 36)) -> None:
-        self.socket = f"okta-wizard-demo-{os.getpid()}-{time.monotonic_ns()}"
+    def __init__(self, tmp_path: Path, env: dict[str, str] | None = None) -> None:
+        # A plain terminal's environment: no desktop clipboard, no enclosing multiplexer.
+        self.tmux = Tmux(tmp_path, plain_terminal_env(), size=DEMO_SIZE)
         self.state = tmp_path / "state"
         self.folder = self.state / "demo"  # the demo's own folder under OKTA_WIZARD_STATE_DIR
         self.tmp = tmp_path / "tmp"  # TMPDIR of the demo: must stay empty
         self.tmp.mkdir(exist_ok=True)
-        self.size = size
-        self.captured: list[str] = []
+        self.env = env or {}
         self.runs = 0
-
-    def tmux(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10
-        )
-        return done.stdout
 
     def command(self, *demo_args: str) -> str:
         self.runs += 1
+        # Textual sizes itself from COLUMNS/LINES when set; pytest may have set them.
+        extra = " ".join(f"{name}={value}" for name, value in self.env.items())
         env = (
             f"-u COLUMNS -u LINES OKTA_WIZARD_STATE_DIR={self.state} TMPDIR={self.tmp} "
-            "TERM=xterm-256color"
+            f"TERM=xterm-256color {extra}"
         )
-        demo = " ".join([OKTA_WIZARD, "demo", *demo_args])
+        demo = " ".join([*OKTA_WIZARD, "demo", *demo_args])
         return f"env {env} {demo}; echo DEMO-EXIT-{self.runs}=$?; sleep 300"
 
-    def start(self, *demo_args: str) -> None:
-        """Run `okta-wizard demo ARGS` (the first time: a new tmux server)."""
-        width, height = self.size
+    def start(self, *demo_args: str, tmux_options: dict[str, str] | None = None) -> None:
+        """Run `okta-wizard demo ARGS` (the first time: a new tmux server, with `tmux_options`)."""
         if self.runs == 0:
-            self.tmux(
-                "-f", "/dev/null", "new-session", "-d", "-s", "demo", "-x", str(width),
-                "-y", str(height), "-c", str(REPO), self.command(*demo_args),
-            )  # fmt: skip
-            self.tmux("set-option", "-t", "demo", "remain-on-exit", "on")
-            self.tmux("set-option", "-t", "demo", "window-size", "manual")
-            self.tmux("resize-window", "-t", "demo", "-x", str(width), "-y", str(height))
+            self.tmux.start(self.command(*demo_args), options=tmux_options)
         else:
-            self.tmux("clear-history", "-t", "demo")
-            self.tmux("respawn-pane", "-k", "-t", "demo", self.command(*demo_args))
+            self.tmux.respawn(self.command(*demo_args))
+
+    # -- the terminal
+    @property
+    def captured(self) -> list[str]:
+        return self.tmux.captured
 
     def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "demo", key)
-            time.sleep(0.15)
+        self.tmux.keys(*keys)
 
     def screen(self, history: bool = False) -> str:
-        extra = ["-S", "-"] if history else []
-        shown = self.tmux("capture-pane", "-p", "-J", "-t", "demo", *extra)
-        self.captured.append(shown)
-        return shown
+        return self.tmux.screen(history)
 
-    def wait_for(self, text: str, within: float = WAIT, history: bool = False) -> str:
-        deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            shown = self.screen(history)
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen(True)}")
+    def wait_for(self, *texts: str, within: float = WAIT, history: bool = False) -> str:
+        return self.tmux.wait_for(*texts, within=within, history=history)
+
+    def wait_match(self, pattern: str) -> re.Match[str]:
+        return self.tmux.wait_match(pattern)
 
     def exit_code(self) -> int:
         marker = f"DEMO-EXIT-{self.runs}="
@@ -97,7 +77,7 @@ class DemoTerminal:
 
     def demo_pid(self) -> int:
         """The okta-wizard process (the child of the pane's sh)."""
-        shell = self.tmux("display-message", "-p", "-t", "demo", "#{pane_pid}").strip()
+        shell = self.tmux.pane_pid()
         deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
             children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
@@ -108,10 +88,7 @@ class DemoTerminal:
         raise AssertionError("the demo process never started")
 
     def close(self) -> None:
-        self.tmux("kill-server")
-        # tmux may leave its socket file behind: remove it, the path is known from the name.
-        socket_dir = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
-        (socket_dir / self.socket).unlink(missing_ok=True)
+        self.tmux.kill()
 
     # -- what the run left behind
     def journal(self) -> dict[str, Any]:
@@ -128,31 +105,43 @@ class DemoTerminal:
 
 
 @contextlib.contextmanager
-def demo_terminal(tmp_path: Path) -> Iterator[DemoTerminal]:
-    term = DemoTerminal(tmp_path)
+def demo_terminal(tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[DemoTerminal]:
+    term = DemoTerminal(tmp_path, env)
     try:
         yield term
     finally:
         term.close()
 
 
+def connect(term: DemoTerminal) -> None:
+    """Step 1 with the prefilled org URL and token: Enter on each checks the connection."""
+    term.wait_for("Step 1 of 6")
+    term.keys("Enter", "Enter")  # org URL -> token field; token (masked) -> check
+    for _attempt in range(3):
+        try:
+            term.wait_for("Connecting to", "Connected: all checks passed", within=10)
+            break
+        except AssertionError:
+            # A key typed while the app was still starting is lost: one more gets it going.
+            term.keys("Enter")
+    term.wait_for("Connected: all checks passed")
+
+
 def walk_to_assignments(term: DemoTerminal, *, resumed: bool = False) -> None:
     """Steps 1-3 with the prefilled values: connect, the app (created or reused)."""
-    term.wait_for("Step 1 of 6")
-    term.keys("Enter")  # org URL (prefilled) -> token field
-    term.keys("Enter")  # token (prefilled, masked) -> check the connection
-    term.wait_for("Connected: all checks passed")
+    connect(term)
     term.keys("Enter")  # Continue
     term.wait_for("Existing app found" if resumed else "No existing app found")
     term.keys("Enter")  # Continue
     term.wait_for("Step 3 of 6")
     term.keys("Enter")  # Create app (or Reuse app)
-    term.wait_for("stored in the keyring")
+    term.wait_for("is stored in")  # "Client secret (…) is stored in GNOME Keyring (…)"
     term.keys("Enter")  # Continue
     term.wait_for("Step 4 of 6")
 
 
 def walk_to_credentials(term: DemoTerminal) -> None:
+    """On to step 5, assigned to Everyone, with every verification check passed."""
     walk_to_assignments(term)
     term.keys("Tab", "Enter")  # Everyone -> Assign
     term.wait_for("Assigned to: Everyone")

@@ -17,6 +17,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+SYSTEM_PATH = "/usr/bin:/bin"  # path-ok: a minimal PATH for the child
+
 REPO = Path(__file__).resolve().parents[1]
 
 # Modules the Windows build of CPython does not ship.
@@ -212,7 +214,7 @@ def test_the_check_bites_on_a_module_level_unix_import(tmp_path: Path) -> None:
         text=True,
         timeout=120,
         check=False,
-        env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(tmp_path), "PATH": SYSTEM_PATH},
     )
     assert result.returncode == 0, result.stderr
     failures = json.loads(result.stdout.strip().splitlines()[-1])["failures"]

@@ -10,7 +10,9 @@ it is free (else on another, with the saved progress moved to the new address);
 The sandbox's API token is random for each run, never in argv or a file: the wizard fills it in
 and shows it in its help screen (F1). The control API is never mounted. Every keyring entry the
 demo made is removed when it ends, whether by quitting, Ctrl+C, SIGTERM or SIGHUP (a closed
-terminal), and the closing line lists exactly what was kept and where.
+terminal; Windows has no SIGHUP), and the closing line lists exactly what was kept and where.
+A saved file of the demo that it did not write stops it with exit 2 and the fix, as any
+saved file does.
 """
 
 from __future__ import annotations
@@ -26,17 +28,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from okta_wizard.commands import demo_state
 from okta_wizard.errors import ExitCode, UsageError
+from okta_wizard.savedfile import SavedFileDamaged, remove
 
 if TYPE_CHECKING:
     from okta_wizard.sandbox.server import RunningSandbox
     from okta_wizard.vault import Vault
 
 STATE_ENV = "OKTA_WIZARD_STATE_DIR"
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+# Windows has no SIGHUP: a closed console window ends the process there (CTRL_CLOSE_EVENT).
+STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
+    sig
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None), signal.SIGINT)
+    if sig is not None
+)
 
 
 def choose_vault() -> tuple[Vault, str]:
@@ -114,13 +121,6 @@ def _state_dir(folder: Path) -> Iterator[None]:
             os.environ[STATE_ENV] = previous
 
 
-def _saved_port(origin: str) -> int:
-    parts = urlsplit(origin)
-    if parts.hostname != "127.0.0.1" or parts.port is None or parts.path not in ("", "/"):
-        raise ValueError(f"the saved org was served at {origin!r}, not on 127.0.0.1")
-    return parts.port
-
-
 class DemoOrg:
     """The demo's sandbox org: restored from the demo's folder or made new, saved as it changes."""
 
@@ -134,38 +134,45 @@ class DemoOrg:
 
     # -- start
     def check(self, *, fresh: bool, groups: int) -> None:
-        if groups and not fresh and self.path.exists():
+        """Bad input, before anything changes: --groups on a saved demo, a damaged saved file
+        (exit 2, naming it; --fresh deletes it)."""
+        if groups and not fresh and os.path.lexists(self.path):
             raise UsageError(
                 f"--groups sets up a new demo org, but a saved demo exists ({self.path}).",
                 remedy="Add --fresh to start over with that many groups, or leave out --groups "
                 "to resume the saved demo.",
             )
+        if not fresh:
+            demo_state.read_progress(self.folder).usable()
 
     def start(self, *, fresh: bool, groups: int) -> RunningSandbox:
-        from okta_wizard.sandbox.persist import SavedOrgError, load_org
+        from okta_wizard.sandbox.persist import load_org
 
-        files = demo_state.saved_files(self.folder)
+        progress = demo_state.read_progress(self.folder)
+        files = progress.files if fresh else progress.usable()
         self._remove_stale_keyring_entries(files)
         saved = None
         if fresh:
-            self._discard(files, "started over (--fresh)")
+            self._discard(progress.paths(), "started over (--fresh)")
             self._forget_org()
         else:
             try:
                 saved = load_org(self.path)
-            except SavedOrgError as exc:
+            except SavedFileDamaged as exc:
                 aside = self.path.with_name(f"sandbox-org.unreadable-{os.getpid()}.json")
                 self.path.rename(aside)
-                self.notes.append(f"the saved demo org could not be used ({exc}); set aside")
+                self.notes.append(
+                    f"the saved demo org could not be used ({exc.problem}); set aside"
+                )
             if saved is None and files:
-                self._discard(files, "its sandbox org is gone")
+                self._discard([f.path for f in files], "its sandbox org is gone")
         if saved is None:
             return self._start_new(groups)
         return self._restore(saved.origin, saved.org, files)
 
     def _remove_stale_keyring_entries(self, files: list[demo_state.SavedFile]) -> None:
         """An earlier demo that was killed may have left entries; their secrets are stale."""
-        entries = {e for f in files if f.kind == "journal" for e in demo_state.entries_of(f.data)}
+        entries = {e for f in files if f.journal for e in demo_state.entries_of(f.journal)}
         removed = demo_state.remove_entries(self.vault, entries).removed
         if removed:
             self.notes.append(
@@ -173,14 +180,15 @@ class DemoOrg:
                 "earlier demo left behind"
             )
 
-    def _discard(self, files: list[demo_state.SavedFile], why: str) -> None:
-        demo_state.discard(files)
-        if files:
+    def _discard(self, paths: list[Path], why: str) -> None:
+        demo_state.discard(paths)
+        if paths:
             self.notes.append(f"saved demo progress removed: {why}")
 
     def _forget_org(self) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
+        from okta_wizard.sandbox.persist import REMEDY
+
+        remove(self.path, REMEDY)
 
     def _start_new(self, groups: int) -> RunningSandbox:
         from okta_wizard.sandbox.server import start_sandbox
@@ -194,13 +202,11 @@ class DemoOrg:
         """Serve the saved org again. The address to reuse is the saved progress's (what the
         admin will resume); its files follow the org if it must answer elsewhere."""
         from okta_wizard.sandbox.server import start_sandbox
-        from okta_wizard.setup.journal import journal_path, receipt_path
 
         origin = demo_state.progress_origin(files) or origin
-        try:
-            port = _saved_port(origin)
-        except ValueError as exc:
-            self.notes.append(str(exc))
+        port = demo_state.sandbox_port(origin)
+        if port is None:
+            self.notes.append(f"the saved org was served at {origin!r}, not on 127.0.0.1")
             port = 0
         try:
             sandbox = start_sandbox(host="127.0.0.1", port=port)
@@ -208,14 +214,10 @@ class DemoOrg:
             sandbox = start_sandbox(host="127.0.0.1", port=0)
             self.notes.append(f"port {port} was taken: the saved demo org now answers elsewhere")
         sandbox.state.org = org  # before any client knows the address
-        self._discard([f for f in files if f.origin != origin], "its sandbox org is gone")
+        self._discard([f.path for f in files if f.origin != origin], "its sandbox org is gone")
         if sandbox.base_url != origin:
-
-            def path_for(new: str, kind: str) -> Path:
-                named = receipt_path(new) if kind == "receipt" else journal_path(new)
-                return self.folder / named.name
-
-            demo_state.move_origin(self.folder, origin, sandbox.base_url, path_for)
+            kept = [f for f in files if f.origin == origin]
+            demo_state.move_origin(self.folder, kept, origin, sandbox.base_url)
         self.notes.insert(0, f"the saved demo org, restored from {self.folder}")
         self._serving(sandbox)
         self.save()  # the org file names the address it answers at now
@@ -242,7 +244,7 @@ class DemoOrg:
         if self.sandbox is None:
             return
         self.sandbox.stop()
-        if any(f.kind == "journal" for f in demo_state.saved_files(self.folder)):
+        if demo_state.read_progress(self.folder).journals:
             self.save()
         else:
             self._forget_org()
@@ -276,8 +278,16 @@ class Ending:
 
 
 def _run(args: argparse.Namespace, folder: Path, signals: StopSignals) -> Ending:
+    from okta_wizard.clipboard import configured_clear_after
     from okta_wizard.secret import Secret
-    from okta_wizard.setup.engine import ProgressCallback, Setup, SetupOptions, forget_saved_setup
+    from okta_wizard.setup.engine import (
+        ProgressCallback,
+        SavedSetup,
+        Setup,
+        SetupOptions,
+        forget_saved_setup,
+        list_saved_setups,
+    )
     from okta_wizard.tui.app import make_app
     from okta_wizard.tui.demo import DemoInfo
 
@@ -293,6 +303,10 @@ def _run(args: argparse.Namespace, folder: Path, signals: StopSignals) -> Ending
             f"okta-wizard demo: sandbox org at {sandbox.base_url}{where}; keyring: {keyring_label}"
         )
 
+        def load_saved() -> list[SavedSetup]:
+            """The demo's own saved setups: its folder also holds the org, which is no journal."""
+            return list_saved_setups(demo_state.read_progress(folder).journals)
+
         def setup_factory(options: SetupOptions, on_progress: ProgressCallback) -> Setup:
             return Setup(options, on_progress=on_progress, vault=vault)
 
@@ -305,6 +319,8 @@ def _run(args: argparse.Namespace, folder: Path, signals: StopSignals) -> Ending
             secrets_url=sandbox.secrets_url,
             setup_factory=setup_factory,
             forget=lambda origin: forget_saved_setup(origin, vault),
+            clear_after=configured_clear_after(),
+            load_saved=load_saved,
         )
         signals.app = app
         result = app.run()
@@ -326,9 +342,8 @@ def _empty_keyring(vault: Vault, folder: Path) -> demo_state.KeyringCleanup | No
     if not isinstance(vault, demo_state.DemoKeyring):
         return None  # the in-memory store dies with the process
     entries = set(vault.written)
-    for saved in demo_state.saved_files(folder):
-        if saved.kind == "journal":
-            entries.update(demo_state.entries_of(saved.data))
+    for journal in demo_state.read_progress(folder).journals:  # damaged ones name nothing
+        entries.update(demo_state.entries_of(journal))
     return demo_state.remove_entries(vault, entries)
 
 

@@ -4,139 +4,169 @@ The demo's folder is `<state dir>/demo/` (the state dir: OKTA_WIZARD_STATE_DIR o
 platform's), apart from real setups: `okta-wizard status` and the wizard look only at the state
 dir itself. It holds the demo's saved progress and receipt (written by the engine, as for any
 org) and the sandbox org they refer to (`sandbox-org.json`, see sandbox/persist.py), so that
-quitting and running `okta-wizard demo` again resumes the same setup with the same app. The
-folder is 0700, every file 0600, and none holds a secret value.
+quitting and running `okta-wizard demo` again resumes the same setup with the same app. None
+holds a secret value.
+
+The folder is a state folder like any other and its files are saved files like any other: the
+folder is checked, created and locked, and every journal and receipt read, checked and written,
+by the same code as a real setup's (`okta_wizard.savedfile`, `okta_wizard.lockfile`, the
+journal's and the receipt's loaders). A file the demo did not write is refused with exit 2 and
+the fix, never guessed at; a journal of anything but a demo sandbox org on 127.0.0.1 is one.
 
 The keyring is another matter: every entry the demo writes is removed when it ends
 (`DemoKeyring` remembers them), and entries an earlier demo could not remove (it was killed)
 are removed when the next one starts, since a restored org's secrets have new values anyway.
+Only the entries a checked journal of a demo org names are ever removed.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import json
-import os
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from okta_wizard.errors import UsageError
-from okta_wizard.sandbox.persist import write_private
+from okta_wizard.handoff import receipt as receipts
+from okta_wizard.handoff.receipt import Receipt
+from okta_wizard.lockfile import LockFile
+from okta_wizard.savedfile import SavedFileDamaged, ensure_state_folder, remove
 from okta_wizard.secret import Secret
+from okta_wizard.setup import journal as journal_store
+from okta_wizard.setup.journal import Journal
 from okta_wizard.vault import Vault, client_secret_entry, delete_token_entry, service_app_key_entry
 
 ORG_FILE = "sandbox-org.json"
 LOCK_FILE = ".demo.lock"
-MAX_SAVED_BYTES = 4 * 1024 * 1024  # a journal or receipt is a few kB
+RECEIPT_SUFFIX = ".receipt.json"
+SANDBOX_HOST = "127.0.0.1"  # the demo serves its sandbox org there, and nowhere else
 
 
 def demo_folder() -> Path:
-    from okta_wizard.setup.journal import state_dir
-
-    return state_dir() / "demo"
+    return journal_store.state_dir() / "demo"
 
 
 def prepare_folder(folder: Path) -> None:
-    """Create the folder (0700, and the state dir above it too if it is new); refuse one that
-    is a symlink or another user's; an existing one of yours is made 0700."""
-    folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder.mkdir(mode=0o700, exist_ok=True)
-    info = os.lstat(folder)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
-        raise UsageError(
-            f"The demo's folder {folder} is not a folder of yours (a symlink or another user's).",
-            remedy="Move it aside, or set OKTA_WIZARD_STATE_DIR to a folder of your own.",
-        )
-    os.chmod(folder, 0o700)
+    """The state dir and the demo's folder in it: created 0700 when new, refused (exit 2, with
+    the fix) when someone else could change them, as for every state folder."""
+    ensure_state_folder(folder.parent)
+    ensure_state_folder(folder)
 
 
-class DemoLock:
+class DemoLock(LockFile):
     """One demo at a time per folder: a second one would serve the same saved org twice."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = folder / LOCK_FILE
-        self._fd: int | None = None
+        super().__init__(folder / LOCK_FILE)
 
-    def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 64).decode(errors="replace").strip() or "unknown"
-            os.close(fd)
-            raise UsageError(
-                f"Another okta-wizard demo is running with this saved demo (pid {holder}).",
-                remedy="Quit it first, or set OKTA_WIZARD_STATE_DIR to another folder for a "
-                "separate demo.",
-            ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        self._fd = fd
+    def busy(self, holder: str) -> UsageError:
+        return UsageError(
+            f"Another okta-wizard demo is running with this saved demo ({holder}).",
+            remedy="Quit it first, or set OKTA_WIZARD_STATE_DIR to another folder for a "
+            "separate demo.",
+        )
 
-    def release(self) -> None:
-        if self._fd is None:
-            return
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()  # still held, so no other demo uses this inode
-        os.close(self._fd)
-        self._fd = None
+
+def sandbox_port(origin: str) -> int | None:
+    """The port of a demo sandbox origin (`http://127.0.0.1:PORT`); None for any other."""
+    parts = urlsplit(origin)
+    if parts.scheme != "http" or parts.hostname != SANDBOX_HOST or parts.path not in ("", "/"):
+        return None
+    try:
+        return parts.port
+    except ValueError:
+        return None
 
 
 # ------------------------------------------------------------------ saved progress
-def _read_json(path: Path) -> Any:
-    """A saved file as untrusted input: no symlink, bounded size, JSON or None."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return None
-    try:
-        with os.fdopen(fd, "rb") as file:
-            raw = file.read(MAX_SAVED_BYTES + 1)
-    except OSError:  # e.g. a folder named like a journal
-        return None
-    if len(raw) > MAX_SAVED_BYTES:
-        return None
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):
-        return None
-
-
 @dataclass(frozen=True)
 class SavedFile:
+    """A journal or a receipt of the demo's folder, read and checked like any org's."""
+
     path: Path
-    kind: str  # "journal" | "receipt"
-    data: dict[str, Any]
+    content: Journal | Receipt
 
     @property
     def origin(self) -> str:
-        value = self.data.get("org_url")
-        return value if isinstance(value, str) else ""
+        return self.content.org_url
+
+    @property
+    def journal(self) -> Journal | None:
+        return self.content if isinstance(self.content, Journal) else None
 
 
-def saved_files(folder: Path) -> list[SavedFile]:
-    """The journals and receipts in the demo's folder (unreadable ones are left out)."""
-    found = []
-    for path in sorted(folder.glob("*.json")):
-        if path.name == ORG_FILE or ".unreadable-" in path.name:
+@dataclass(frozen=True)
+class SavedProgress:
+    """What the demo's folder holds: the files it can use, and those it cannot."""
+
+    files: list[SavedFile]
+    damaged: list[SavedFileDamaged]
+
+    @property
+    def journals(self) -> list[Journal]:
+        return [f.journal for f in self.files if f.journal is not None]
+
+    def usable(self) -> list[SavedFile]:
+        """The files; when one is damaged, that one as the error (exit 2, naming it)."""
+        if self.damaged:
+            raise self.damaged[0]
+        return self.files
+
+    def paths(self) -> list[Path]:
+        return [f.path for f in self.files] + [d.path for d in self.damaged]
+
+
+def damaged_remedy(path: Path) -> str:
+    return (
+        f"Move it aside (rename it, for example to {path.name}.bak), or start the demo over "
+        "with `okta-wizard demo --fresh` (which deletes the demo's saved files)."
+    )
+
+
+def _saved_paths(folder: Path) -> list[Path]:
+    """The journals and receipts: every `.json` but the org and what was set aside."""
+    return [
+        path
+        for path in sorted(folder.glob("*.json"))
+        if path.name != ORG_FILE and ".unreadable-" not in path.name
+    ]
+
+
+def _read(path: Path) -> Journal | Receipt | None:
+    if path.name.endswith(RECEIPT_SUFFIX):
+        return receipts.read_receipt(path)
+    return journal_store.read_journal(path)
+
+
+def read_progress(folder: Path) -> SavedProgress:
+    """Every journal and receipt in the demo's folder, each checked by its own loader. A file
+    that fails (or holds the progress of an org other than a demo sandbox's) is `damaged`."""
+    files: list[SavedFile] = []
+    damaged: list[SavedFileDamaged] = []
+    for path in _saved_paths(folder):
+        remedy = damaged_remedy(path)
+        try:
+            content = _read(path)
+        except SavedFileDamaged as exc:
+            damaged.append(SavedFileDamaged(path, exc.problem, remedy=remedy))
             continue
-        data = _read_json(path)
-        if isinstance(data, dict):
-            kind = "receipt" if path.name.endswith(".receipt.json") else "journal"
-            found.append(SavedFile(path, kind, data))
-    return found
+        if content is None:  # removed meanwhile
+            continue
+        if sandbox_port(content.org_url) is None:
+            problem = f"it is about {content.org_url}, not a demo sandbox org on {SANDBOX_HOST}"
+            damaged.append(SavedFileDamaged(path, problem, remedy=remedy))
+            continue
+        files.append(SavedFile(path, content))
+    return SavedProgress(files, damaged)
 
 
 def progress_origin(files: list[SavedFile]) -> str | None:
     """The org address of the most recently saved journal: the one the admin would resume."""
-    journals = [f for f in files if f.kind == "journal" and f.origin]
-    if not journals:
+    saved_journals = [f.journal for f in files if f.journal is not None]
+    if not saved_journals:
         return None
-    return max(journals, key=lambda f: str(f.data.get("updated_at", ""))).origin
+    return max(saved_journals, key=lambda j: j.updated_at).org_url
 
 
 def _moved(value: Any, old: str, new: str) -> Any:
@@ -149,26 +179,30 @@ def _moved(value: Any, old: str, new: str) -> Any:
     return value
 
 
-def move_origin(folder: Path, old: str, new: str, path_for: Callable[[str, str], Path]) -> int:
+def move_origin(folder: Path, files: list[SavedFile], old: str, new: str) -> int:
     """The saved org now answers at `new`: rewrite every journal and receipt of `old` (org URL,
-    issuer, link server) and give it the file name of `new`. Returns how many files moved."""
+    issuer, link server) under the file name of `new`, checked again on the way and written
+    as the engine writes them. Returns how many files moved."""
     moved = 0
-    for saved in saved_files(folder):
+    for saved in files:
         if saved.origin != old:
             continue
-        target = path_for(new, saved.kind)
-        moved_data = _moved(saved.data, old, new)
-        write_private(target, json.dumps(moved_data, indent=2, sort_keys=True).encode() + b"\n")
+        if isinstance(saved.content, Journal):
+            journal = Journal.from_json(_moved(saved.content.to_json(), old, new))
+            target = journal_store.save(journal, folder)
+        else:
+            receipt = receipts.from_json(_moved(receipts.to_json(saved.content), old, new))
+            target = folder / journal_store.receipt_path(new).name
+            receipts.write_receipt(receipt, target)
         if target != saved.path:
-            saved.path.unlink()
+            remove(saved.path, damaged_remedy(saved.path))
         moved += 1
     return moved
 
 
-def discard(files: list[SavedFile]) -> None:
-    for saved in files:
-        with contextlib.suppress(FileNotFoundError):
-            saved.path.unlink()
+def discard(paths: list[Path]) -> None:
+    for path in paths:
+        remove(path, damaged_remedy(path))
 
 
 # ------------------------------------------------------------------ the keyring
@@ -188,16 +222,16 @@ class KeyringEntry:
         return naming[self.kind](self.org_origin, self.key)
 
 
-def entries_of(journal: dict[str, Any]) -> list[KeyringEntry]:
-    """The keyring entries a journal points to (its client secret, its link's delete token)."""
-    origin, client_id = journal.get("org_url"), journal.get("client_id")
-    link = journal.get("link")
-    paste_id = link.get("paste_id") if isinstance(link, dict) else None
-    if not isinstance(origin, str):
+def entries_of(journal: Journal) -> list[KeyringEntry]:
+    """The keyring entries a checked journal of a demo org points to (its client secret, its
+    link's delete token); none for any other org, whatever its file says."""
+    origin = journal.org_url
+    if sandbox_port(origin) is None:
         return []
     found = []
-    if isinstance(client_id, str) and client_id:
-        found.append(KeyringEntry("client secret", origin, client_id))
+    if journal.client_id:
+        found.append(KeyringEntry("client secret", origin, journal.client_id))
+    paste_id = journal.link.get("paste_id") if journal.link else None
     if isinstance(paste_id, str) and paste_id:
         found.append(KeyringEntry("delete token", origin, paste_id))
     return found
@@ -258,7 +292,7 @@ def _kept_name(path: Path) -> str:
         return f"an unreadable saved file, set aside ({path.name})"
     if path.name == ORG_FILE:
         return f"the demo org ({path.name}, no secret values)"
-    if path.name.endswith(".receipt.json"):
+    if path.name.endswith(RECEIPT_SUFFIX):
         return f"the receipt ({path.name})"
     if path.suffix == ".json" and not path.name.startswith("."):
         return f"saved progress ({path.name})"

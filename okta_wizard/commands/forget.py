@@ -64,6 +64,12 @@ def run(args: argparse.Namespace) -> int:
             f"The app {saved.app_id} in Okta is untouched; deactivate and delete it in the "
             "Admin Console if Upflow no longer uses it."
         )
+    if saved is not None and saved.test_redirect_uri:
+        print(
+            f"It still lists {saved.test_redirect_uri}, the redirect URI of a test sign-in that "
+            "was stopped before its cleanup: `okta-wizard verify --fix` or the Admin Console "
+            "(the app > General > Sign-in redirect URIs) removes it."
+        )
     return int(ExitCode.OK)
 
 

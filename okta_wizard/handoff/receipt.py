@@ -12,7 +12,6 @@ from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from okta_wizard.errors import UsageError
 from okta_wizard.savedfile import (
     APP_ID,
     CLIENT_ID,
@@ -20,6 +19,7 @@ from okta_wizard.savedfile import (
     InvalidField,
     SavedFileDamaged,
     ensure_state_folder,
+    is_email_domain,
     is_link_server,
     is_org_origin,
     is_timestamp,
@@ -49,6 +49,8 @@ class Receipt:
     link_expire: str = ""  # "1week", ...
     link_expires_at: str | None = None  # ISO 8601; None: never, or no link
     email_domains: tuple[str, ...] = ()
+    sign_in_passed_at: str | None = None  # the last test sign-in that passed (ISO 8601, UTC)
+    sign_in_email_domain: str = ""  # the email domain of its user; never the address
 
 
 def render_receipt(r: Receipt) -> str:
@@ -73,6 +75,7 @@ def render_receipt(r: Receipt) -> str:
             f"fingerprint {r.secret_fingerprint} (the secret is not in this receipt)",
         ),
         ("One-time link", link),
+        ("Test sign-in", _sign_in_row(r)),
         ("Run by", r.run_by),
         ("Date", r.created_at),
     ]
@@ -80,6 +83,13 @@ def render_receipt(r: Receipt) -> str:
     lines = ["okta-wizard setup receipt: Okta single sign-on for Upflow", ""]
     lines += [f"{name + ':':<{width}} {value}" for name, value in rows]
     return "\n".join(lines) + "\n"
+
+
+def _sign_in_row(r: Receipt) -> str:
+    if r.sign_in_passed_at is None:
+        return "not run (okta-wizard test-sign-in)"
+    domain = f" by a user at {r.sign_in_email_domain}" if r.sign_in_email_domain else ""
+    return f"passed{domain} on {r.sign_in_passed_at}"
 
 
 def to_json(r: Receipt) -> dict[str, Any]:
@@ -93,14 +103,7 @@ MAX_RECEIPT_BYTES = 256 * 1024
 
 def from_json(data: Mapping[str, Any]) -> Receipt:
     """Check every field (`InvalidField` names the first wrong one); text is made safe to show."""
-    from okta_wizard.handoff.message import normalize_email_domain
     from okta_wizard.handoff.privatebin import EXPIRIES
-
-    def is_domain(value: str) -> bool:
-        try:
-            return normalize_email_domain(value) == value
-        except UsageError:
-            return False
 
     f = Fields(data)
     f.required(*(x.name for x in fields(Receipt) if x.default is MISSING))
@@ -123,7 +126,12 @@ def from_json(data: Mapping[str, Any]) -> Receipt:
         link_server=f.checked("link_server", lambda v: v == "" or is_link_server(v), "a URL") or "",
         link_expire=f.choice("link_expire", ("", *EXPIRIES)) or "",
         link_expires_at=f.checked("link_expires_at", is_timestamp, "a timestamp"),
-        email_domains=tuple(f.checked_list("email_domains", is_domain, "email domains")),
+        email_domains=tuple(f.checked_list("email_domains", is_email_domain, "email domains")),
+        sign_in_passed_at=f.checked("sign_in_passed_at", is_timestamp, "a timestamp"),
+        sign_in_email_domain=f.checked(
+            "sign_in_email_domain", lambda v: v == "" or is_email_domain(v), "an email domain"
+        )
+        or "",
     )
 
 

@@ -227,17 +227,24 @@ def rate_limited(action: str, wait_s: float) -> OktaError:
 def foreign_url(source: str, what: str, url: str, origin: str, *, remedy: str = "") -> OktaError:
     """`source` (an answer of Okta's) sent the wizard to another origin; nothing was sent
     there. Exit 1, not 5: the same run would get the same answer, and the cause (a proxy that
-    rewrites answers, a wrong org URL, a hostile server) needs a person."""
-    try:
-        parts = urlsplit(url)
-        elsewhere = f"{parts.scheme}://{parts.netloc}" if parts.netloc else url[:80]
-    except ValueError:
-        elsewhere = url[:80]
+    rewrites answers, a wrong org URL, a hostile server) needs a person. The message names only
+    the other scheme, host and port: never credentials, a path or a query it may carry."""
     return OktaError(
         ErrorKind.FOREIGN_URL,
-        f"{source} pointed {what} to {elsewhere}, which is not the org ({origin}); "
+        f"{source} pointed {what} to {_where(url)}, which is not the org ({origin}); "
         "okta-wizard sends credentials only to the org, so nothing was sent there.",
         remedy=remedy
         or "Check that --org-url is the org's own address and that no proxy rewrites Okta's "
         "answers; if both are right, report this.",
     )
+
+
+def _where(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if not host:
+        return "(not a web URL)"
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")

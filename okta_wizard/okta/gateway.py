@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from types import TracebackType
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from okta_wizard.okta import parse
@@ -36,11 +37,15 @@ from okta_wizard.okta.models import (
     Role,
     may_create_oidc_apps,
 )
+from okta_wizard.okta.oidc_urls import on_org_origin
 from okta_wizard.okta.retry import RawResponse, backoff_delay
 from okta_wizard.okta.transport import Transport
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
 from okta_wizard.textsafe import visible
+
+if TYPE_CHECKING:
+    from okta_wizard.okta.oidc import OidcClient, SignInEndpoints
 
 APPS_READ = "the okta.apps.read scope or an admin role that can view apps (Super Admin, App Admin)"
 APPS_MANAGE = (
@@ -432,18 +437,15 @@ class Gateway:
         """Every endpoint of a discovery document must be on the org's origin: a secret or a
         token goes only where the admin pointed the wizard (a proxy, a wrong custom domain or a
         hostile answer is refused, never followed and never rewritten)."""
-        origin = self.org_url.origin
         for name, url in discovery.endpoints().items():
-            if not parse.same_origin(url, origin):
-                raise foreign_url(
-                    "Okta's discovery document",
-                    f"its {name}",
-                    url,
-                    origin,
-                    remedy="If that address is your org's custom domain (issuer mode "
-                    "CUSTOM_URL), run again with it as --org-url; otherwise check that no "
-                    "proxy rewrites Okta's answers.",
-                )
+            on_org_origin(
+                self.org_url,
+                url,
+                what=f"the discovery document's {name}",
+                remedy="If that address is your org's custom domain (issuer mode CUSTOM_URL), "
+                "run again with it as --org-url; otherwise check that no proxy rewrites "
+                "Okta's answers.",
+            )
 
     async def introspect_accepts(
         self, discovery: Discovery, client_id: str, secret: Secret, auth_method: str
@@ -486,6 +488,50 @@ class Gateway:
             remedy=f"Check the app's client authentication method (now {auth_method!r}).",
             status=response.status,
         )
+
+    # -- test sign-in (okta/oidc.py): the flow's calls and its temporary redirect URI
+    def sign_in_client(self, endpoints: SignInEndpoints) -> OidcClient:
+        """The OIDC calls of a test sign-in, counted and retried like every other call."""
+        from okta_wizard.okta.oidc import OidcClient
+
+        return OidcClient(self._http, endpoints)
+
+    async def change_redirect_uris(
+        self, app_id: str, *, add: str | None = None, remove: str | None = None
+    ) -> OidcApp:
+        """Add or remove one sign-in redirect URI: a read-modify-write of the whole app (`GET`,
+        then `PUT` of what Okta sent with that one list changed), so nothing else changes, the
+        other redirect URIs and the sign-out URIs included. No `PUT` when nothing changes."""
+        from okta_wizard.okta.oidc import redirect_uris_in, with_redirect_uris
+
+        read = f"read app {app_id}"
+        response = await self._http.management(
+            "GET", "/api/v1/apps/{id}", path_params={"id": app_id}, action=read, needs=APPS_READ
+        )
+        body, uris = response.json(), redirect_uris_in(response.json())
+        if not isinstance(body, dict) or uris is None:
+            raise OktaError(
+                ErrorKind.UNAVAILABLE,
+                f"Okta's answer for app {app_id} has no readable sign-in redirect URIs; "
+                "nothing was changed.",
+                remedy="Run the same command again; if it persists, report it.",
+                request_id=response.request_id,
+            )
+        wanted = [u for u in uris if u != remove]
+        if add and add not in wanted:
+            wanted.append(add)
+        if wanted == uris:
+            return self._app_or_fail(response, read)
+        update = f"update the sign-in redirect URIs of app {app_id}"
+        response = await self._http.management(
+            "PUT",
+            "/api/v1/apps/{id}",
+            path_params={"id": app_id},
+            body=with_redirect_uris(body, wanted),
+            action=update,
+            needs=APPS_MANAGE,
+        )
+        return self._app_or_fail(response, update)
 
     # -- helpers
     async def _list_all(

@@ -186,6 +186,7 @@ class Discovery:
     introspection_endpoint: str
     jwks_uri: str = ""
     end_session_endpoint: str = ""
+    userinfo_endpoint: str = ""
     token_endpoint_auth_methods_supported: tuple[str, ...] = field(default_factory=tuple)
 
     def endpoints(self) -> dict[str, str]:

@@ -28,6 +28,7 @@ from okta_wizard.okta.models import (
     OrgInfo,
     Role,
 )
+from okta_wizard.okta.oidc_urls import origin_of
 from okta_wizard.secret import Secret
 from okta_wizard.textsafe import visible
 
@@ -229,29 +230,18 @@ def discovery_from_json(data: object) -> Discovery | None:
         introspection_endpoint=_text(doc.get("introspection_endpoint")),
         jwks_uri=_text(doc.get("jwks_uri")),
         end_session_endpoint=_text(doc.get("end_session_endpoint")),
+        userinfo_endpoint=_text(doc.get("userinfo_endpoint")),
         token_endpoint_auth_methods_supported=_texts(
             doc.get("token_endpoint_auth_methods_supported")
         ),
     )
 
 
-def _origin_key(url: str) -> tuple[str, str, int] | None:
-    """(scheme, host, port) with the default port filled in; None when not an http(s) URL."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
-
-
 def same_origin(url: str, origin: str) -> bool:
-    """Does the absolute `url` point at `origin` (scheme, host and port all equal)?"""
-    key = _origin_key(url)
-    return key is not None and key == _origin_key(origin)
+    """Does the absolute `url` point at `origin` (scheme, host and port all equal; no
+    credentials)? The one origin rule, `oidc_urls.origin_of`, for links and endpoints alike."""
+    found = origin_of(url)
+    return found is not None and found == origin_of(origin)
 
 
 def path_on_origin(url: str, origin: str) -> str | None:

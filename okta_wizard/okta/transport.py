@@ -253,18 +253,22 @@ class Transport:
         form: dict[str, str] | None = None,
         auth: tuple[str, str] | None = None,
         accept: frozenset[int] = frozenset(),
+        headers: dict[str, str] | None = None,
+        retry_server_errors: bool = True,  # reads, and introspect, change nothing
     ) -> RawResponse:
+        """One call to an OIDC endpoint. `retry_server_errors=False` for a request that must
+        not be sent twice (a one-time authorization code)."""
         key = f"{method} {route}"
 
         async def send() -> RawResponse | TransportFailure:
             self.calls[key] += 1
-            return await self._send_httpx(method, url, params, form, auth)
+            return await self._send_httpx(method, url, params, form, auth, headers=headers)
 
         return await self._with_retries(
             send,
             action=action,
             needs="",
-            retry_server_errors=True,  # reads, and introspect changes nothing
+            retry_server_errors=retry_server_errors,
             accept=accept,
         )
 

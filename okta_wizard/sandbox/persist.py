@@ -1,19 +1,17 @@
 """A sandbox org on disk, so that the demo can be quit and resumed like a real setup.
 
-One JSON file (mode 0600, written atomically) with the org's admin, groups, apps and group
-assignments, and the origin it was served on. Never a secret value: a client secret is saved
-without its value and gets a new one when the org is restored (the wizard reads it back from
-the sandbox, as it reads a lost secret back from Okta), and the API token is made anew for
-every run. The file is read back as untrusted input: anything unexpected is a SavedOrgError.
+One JSON file with the org's admin, groups, apps and group assignments, and the origin it was
+served on. Never a secret value: a client secret is saved without its value and gets a new one
+when the org is restored (the wizard reads it back from the sandbox, as it reads a lost secret
+back from Okta), and the API token is made anew for every run. Written and read as any saved
+file is (`okta_wizard.savedfile`: atomic 0600 writes; no link followed, a bounded read, a JSON
+object), then checked here: anything unexpected is `SavedFileDamaged`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -21,19 +19,24 @@ from typing import Any
 from okta_wizard.sandbox import ids
 from okta_wizard.sandbox.org import (
     Assignment,
+    RoleGrant,
     SandboxApp,
     SandboxGroup,
     SandboxOrg,
     SandboxSecret,
     SandboxUser,
 )
+from okta_wizard.savedfile import SavedFileDamaged, parse_json_object, read_bytes, write_atomic
 
 SCHEMA_VERSION = 1
 MAX_BYTES = 256 * 1024 * 1024  # 50,000 groups take about 6 MB
 
 
+REMEDY = "Move it aside or delete it: the demo then makes a new sandbox org."
+
+
 class SavedOrgError(ValueError):
-    """The saved org cannot be used; the message says why."""
+    """What is wrong inside a saved org (`load_org` reports it as `SavedFileDamaged`)."""
 
 
 @dataclass(frozen=True)
@@ -51,10 +54,30 @@ def org_to_json(org: SandboxOrg) -> dict[str, Any]:
             "created": org.created,
             "admin_id": org.admin_id,
             "max_apps": org.max_apps,
-            "users": [asdict(u) for u in org.users.values()],
+            "engine": org.engine,
+            "own_roles_readable": org.own_roles_readable,
+            "users": [_user_to_json(u) for u in org.users.values()],
             "groups": [_flat(g) for g in org.groups_page(None, len(org.groups)).groups],
             "apps": [_app_to_json(a) for a in org.apps.values()],
         }
+
+
+def _user_to_json(user: SandboxUser) -> dict[str, Any]:
+    data = asdict(user)
+    data["grants"] = [{**g, "permissions": sorted(g["permissions"])} for g in data["grants"]]
+    return data
+
+
+def _user_from_json(data: Any) -> SandboxUser:
+    fields = _known(SandboxUser, data)
+    grants = [
+        RoleGrant(**{**_known(RoleGrant, g), "permissions": frozenset(g.get("permissions", ()))})
+        for g in fields.pop("grants", [])
+    ]
+    user = SandboxUser(**fields)
+    if grants:
+        user.grants = grants
+    return user
 
 
 def _flat(group: SandboxGroup) -> dict[str, Any]:
@@ -97,10 +120,15 @@ def org_from_json(data: Any) -> SandboxOrg:
     if not isinstance(data, dict):
         raise SavedOrgError("the org is not a JSON object")
     try:
-        org = SandboxOrg(subdomain=str(data["subdomain"]), company=str(data["company"]))
+        org = SandboxOrg(
+            subdomain=str(data["subdomain"]),
+            company=str(data["company"]),
+            engine="classic" if data.get("engine") == "classic" else "identity",
+        )
+        org.own_roles_readable = data.get("own_roles_readable") is True
         org.id, org.created = str(data["id"]), str(data["created"])
         for raw in data["users"]:
-            user = SandboxUser(**_known(SandboxUser, raw))
+            user = _user_from_json(raw)
             org.users[user.id] = user
         org.admin_id = str(data["admin_id"])
         org._insert_groups([SandboxGroup(**_known(SandboxGroup, g)) for g in data["groups"]])
@@ -117,47 +145,21 @@ def org_from_json(data: Any) -> SandboxOrg:
 
 def save_org(path: Path, org: SandboxOrg, origin: str) -> None:
     payload = {"schema_version": SCHEMA_VERSION, "origin": origin, "org": org_to_json(org)}
-    write_private(path, json.dumps(payload, separators=(",", ":")).encode() + b"\n")
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write atomically (a crash leaves the old file or the new one), mode 0600."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            os.fchmod(file.fileno(), 0o600)
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, json.dumps(payload, separators=(",", ":")).encode() + b"\n")
 
 
 def load_org(path: Path) -> SavedOrg | None:
-    """The saved org, or None when there is no file; SavedOrgError when it cannot be used."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except FileNotFoundError:
+    """The saved org, or None when there is no file; `SavedFileDamaged` when it cannot be used."""
+    raw = read_bytes(path, max_bytes=MAX_BYTES, remedy=REMEDY)
+    if raw is None:
         return None
-    except OSError as exc:
-        raise SavedOrgError(f"cannot open it ({exc.strerror})") from None
+    payload = parse_json_object(path, raw, remedy=REMEDY)
     try:
-        with os.fdopen(fd, "rb") as file:
-            raw = file.read(MAX_BYTES + 1)
-    except OSError as exc:  # a folder where the file should be, an I/O error
-        raise SavedOrgError(f"cannot read it ({exc.strerror})") from None
-    if len(raw) > MAX_BYTES:
-        raise SavedOrgError(f"it is larger than {MAX_BYTES // (1024 * 1024)} MB")
-    try:
-        payload = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise SavedOrgError("it is not JSON") from None
-    if not isinstance(payload, dict) or payload.get("schema_version") != SCHEMA_VERSION:
-        raise SavedOrgError(f"it is not a version {SCHEMA_VERSION} sandbox org")
-    origin = payload.get("origin")
-    if not isinstance(origin, str) or not origin.startswith("http://"):
-        raise SavedOrgError("it names no http:// origin")
-    return SavedOrg(origin, org_from_json(payload.get("org")))
+        if payload.get("schema_version") != SCHEMA_VERSION:
+            raise SavedOrgError(f"it is not a version {SCHEMA_VERSION} sandbox org")
+        origin = payload.get("origin")
+        if not isinstance(origin, str) or not origin.startswith("http://"):
+            raise SavedOrgError("it names no http:// origin")
+        return SavedOrg(origin, org_from_json(payload.get("org")))
+    except SavedOrgError as exc:
+        raise SavedFileDamaged(path, str(exc), remedy=REMEDY) from None

@@ -38,6 +38,7 @@ from okta_wizard.sandbox.oauth import (
     authenticate_request,
     uses_oauth,
 )
+from okta_wizard.sandbox.oidc import add_oidc_routes, token_grant_dispatch
 from okta_wizard.sandbox.org import SandboxOrg, load_seed
 from okta_wizard.sandbox.privatebin import add_privatebin_routes
 from okta_wizard.sandbox.processes import kill_if_unchanged
@@ -226,12 +227,15 @@ def _after_effects(request: web.Request, faults: Iterable[Fault]) -> None:
 
 
 def build_app(state: SandboxState) -> web.Application:
-    app = web.Application(middlewares=[okta_middleware], client_max_size=2 * 1024 * 1024)
+    app = web.Application(
+        middlewares=[okta_middleware, token_grant_dispatch], client_max_size=2 * 1024 * 1024
+    )
     app[STATE_KEY] = state
     if state.control_token is not None:
         add_control_routes(app, state.control_token)
     add_privatebin_routes(app, SECRETS_PREFIX)
     add_oauth_routes(app, state.oauth)
+    add_oidc_routes(app)  # the Upflow app's sign-in: authorize, the code grant, keys, userinfo
     add_okta_routes(app)
     return app
 

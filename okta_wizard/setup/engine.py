@@ -29,6 +29,7 @@ from okta_wizard.okta.service_app import ROLES_TAB
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
 from okta_wizard.setup import journal as journal_store
+from okta_wizard.setup import sign_in
 from okta_wizard.setup.journal import Journal, OrgLock
 from okta_wizard.setup.reconcile import (
     close_group_names,
@@ -193,7 +194,8 @@ class SecretMissing(WizardError):
     exit_code = ExitCode.UNEXPECTED
 
 
-def list_saved_setups() -> list[SavedSetup]:
+def list_saved_setups(journals: list[Journal] | None = None) -> list[SavedSetup]:
+    """The state folder's saved setups, or those of `journals` (the demo reads its own)."""
     return [
         SavedSetup(
             org_url=j.org_url,
@@ -205,7 +207,7 @@ def list_saved_setups() -> list[SavedSetup]:
             steps={n: r.state for n, r in sorted(j.steps.items())},
             secret_fingerprint=j.secret_fingerprint,
         )
-        for j in journal_store.list_journals()
+        for j in (journal_store.list_journals() if journals is None else journals)
     ]
 
 
@@ -380,6 +382,8 @@ class Setup:
         self.journal.actor_login = who
         self.journal.record(1, "done" if report.ok else "failed")
         self._save()
+        if report.ok and not self.read_only:  # a killed test sign-in's URI goes first
+            await sign_in.remove_leftover_test_redirect(self)
         return report
 
     @staticmethod
@@ -585,6 +589,7 @@ class Setup:
         app = await self._current_app()
         if app is None:
             return ()
+        await sign_in.remove_leftover_test_redirect(self)  # and clear the journal's record
         drift = self._drift(app)
         if any(d.field != "status" for d in drift):
             app = await self.okta.update_oidc_app(app, self.settings)

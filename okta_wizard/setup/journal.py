@@ -20,10 +20,8 @@ import contextlib
 import json
 import os
 import re
-import socket
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,30 +30,27 @@ from okta_wizard.errors import ExitCode, WizardError
 from okta_wizard.savedfile import (
     APP_ID,
     CLIENT_ID,
+    TEST_REDIRECT_URI,
     Fields,
     InvalidField,
     SavedFileDamaged,
     check_state_folder,
     ensure_state_folder,
+    is_email_domain,
     is_link_server,
-    is_open_at,
     is_org_origin,
     is_timestamp,
     is_web_url,
-    open_no_follow,
     parse_json_object,
     read_bytes,
     remove,
     write_atomic,
 )
+from okta_wizard.savedfile import now_iso as now_iso  # the steps' times too
 from okta_wizard.textsafe import visible
 
 SCHEMA_VERSION = 1
 STEP_STATES = ("pending", "done", "failed", "skipped")
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def state_dir() -> Path:
@@ -132,6 +127,11 @@ class Journal:
     secret_fingerprint: str | None = None  # last four + SHA-256 prefix, to compare holders
     actor_login: str | None = None
     link: dict[str, Any] | None = None  # one-time link metadata: id, server, expiry; never the URL
+    # A test sign-in's temporary redirect URI: recorded before it is added to the app, cleared
+    # once Okta confirms it is gone (a run killed in between leaves it for the next to remove).
+    test_redirect_uri: str | None = None
+    sign_in_passed_at: str | None = None  # the last test sign-in that passed
+    sign_in_email_domain: str | None = None  # its user's email domain, never the address
     steps: dict[int, StepRecord] = field(default_factory=dict)
     created_at: str = field(default_factory=now_iso)
     updated_at: str = field(default_factory=now_iso)
@@ -183,6 +183,11 @@ class Journal:
             secret_fingerprint=f.optional_text("secret_fingerprint", max_len=100),
             actor_login=f.optional_text("actor_login", max_len=255),
             link=_link_from_json(f),
+            test_redirect_uri=f.matching(
+                "test_redirect_uri", TEST_REDIRECT_URI, "a test sign-in's loopback redirect URI"
+            ),
+            sign_in_passed_at=f.checked("sign_in_passed_at", is_timestamp, "a timestamp"),
+            sign_in_email_domain=f.checked("sign_in_email_domain", is_email_domain, "a domain"),
             steps=_steps_from_json(f),
             created_at=f.checked("created_at", is_timestamp, "a timestamp") or now_iso(),
             updated_at=f.checked("updated_at", is_timestamp, "a timestamp") or now_iso(),
@@ -277,6 +282,12 @@ def _read_journal(path: Path, org_origin: str | None) -> Journal | None:
     return journal
 
 
+def read_journal(path: Path) -> Journal | None:
+    """The journal at `path`, in any folder (the demo keeps its own), checked as `load` checks
+    one: None if there is none, `SavedFileDamaged` if it is not one this program wrote."""
+    return _read_journal(path, None)
+
+
 def load(org_origin: str) -> Journal | None:
     """The saved progress for an org, or None. A file that is not a journal this program wrote
     raises `SavedFileDamaged` (exit 2, naming the file and the fix): never guessed at."""
@@ -309,10 +320,11 @@ def salvage(org_origin: str) -> Salvaged:
         return Salvaged(partial, damage)
 
 
-def save(journal: Journal) -> Path:
+def save(journal: Journal, folder: Path | None = None) -> Path:
+    """Write the journal (atomically, 0600) in the state folder, or in `folder` (the demo's)."""
     journal.updated_at = now_iso()
-    ensure_state_dir()
-    path = journal_path(journal.org_url)
+    folder = ensure_state_folder(state_dir() if folder is None else folder)
+    path = folder / journal_path(journal.org_url).name
     payload = json.dumps(journal.to_json(), indent=2, sort_keys=True).encode() + b"\n"
     write_atomic(path, payload)
     return path
@@ -377,86 +389,19 @@ class SetupLocked(WizardError):
     exit_code = ExitCode.USAGE
 
 
-_LOCK_REMEDY = (
-    "The lock file is okta-wizard's own: check who made this one, delete it, then run the "
-    "command again."
-)
-
-
-class OrgLock:
+class OrgLock(lockfile.LockFile):
     """Exclusive, non-blocking lock on one org's saved progress, held for a whole run."""
 
     def __init__(self, org_origin: str) -> None:
+        super().__init__(lock_path(org_origin))
         self.org_origin = org_origin
-        self.path = lock_path(org_origin)
-        self._fd: int | None = None
+
+    def busy(self, holder: str) -> SetupLocked:
+        return SetupLocked(
+            f"Another okta-wizard run is working on {self.org_origin} ({holder}).",
+            remedy="Wait for it to finish (or stop it), then run this command again.",
+        )
 
     def acquire(self) -> None:
         ensure_state_dir()
-        while True:
-            # Never O_TRUNC, never through a link: nothing is written before the lock is ours
-            # and the file is known to be the regular file at the lock's path.
-            fd = open_no_follow(self.path, os.O_RDWR | os.O_CREAT, _LOCK_REMEDY, same_as_path=False)
-            if not lockfile.try_lock(fd):
-                holder = _read_holder(fd)
-                os.close(fd)
-                raise SetupLocked(
-                    f"Another okta-wizard run is working on {self.org_origin} ({holder}).",
-                    remedy="Wait for it to finish (or stop it), then run this command again.",
-                ) from None
-            # The previous holder may have removed the file between our open and the lock:
-            # only a lock on the file that is still at the path counts.
-            try:
-                same = is_open_at(fd, self.path)
-            except BaseException:
-                lockfile.unlock(fd)
-                os.close(fd)
-                raise
-            if same:
-                break
-            lockfile.unlock(fd)
-            os.close(fd)
-        me = {"pid": os.getpid(), "host": socket.gethostname(), "started": now_iso()}
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, json.dumps(me).encode())
-        self._fd = fd
-
-    def release(self) -> None:
-        if self._fd is None:
-            return
-        fd, self._fd = self._fd, None
-        if lockfile.REMOVE_WHILE_HELD:
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()  # still holding the lock, so no one else is using this inode
-        lockfile.unlock(fd)
-        os.close(fd)
-        if not lockfile.REMOVE_WHILE_HELD:
-            # Windows: another run may have opened it meanwhile; then it stays, and is theirs.
-            with contextlib.suppress(OSError):
-                self.path.unlink()
-
-    def __enter__(self) -> OrgLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-
-def _read_holder(fd: int) -> str:
-    """Who holds the lock, from the lock file (bounded, checked, made safe to show)."""
-    try:
-        os.lseek(fd, 0, os.SEEK_SET)
-        info = json.loads(os.read(fd, 4096) or b"{}")
-    except (ValueError, RecursionError, OSError):
-        return "holder unknown"
-    if not isinstance(info, dict):
-        return "holder unknown"
-    f = Fields(info, lenient=True)
-    pid = f.integer("pid", None)
-    host = f.optional_text("host", max_len=255)
-    started = f.checked("started", is_timestamp, "a timestamp")
-    if pid is None or host is None or started is None:
-        return "holder unknown"
-    return f"pid {pid} on {host}, started {started}"
+        super().acquire()

@@ -151,7 +151,7 @@ async def hand_off(
     journal.link = link.metadata()
     journal.record(6, "done", f"link {link.paste_id} on {link.server}")
     journal_store.save(journal)
-    receipt = _write_receipt(source, link, domains, journal.actor_login or "")
+    receipt = _write_receipt(source, link, domains, journal)
     return SentLink(
         link,
         domains,
@@ -238,7 +238,7 @@ def _not_deleted(
 
 
 def _write_receipt(
-    source: HandoffSource, link: Link, domains: tuple[str, ...], run_by: str
+    source: HandoffSource, link: Link, domains: tuple[str, ...], journal: Journal
 ) -> Path:
     from okta_wizard.handoff.receipt import Receipt, write_receipt
     from okta_wizard.setup.journal import receipt_path
@@ -252,13 +252,15 @@ def _write_receipt(
         redirect_uris=source.redirect_uris,
         post_logout_redirect_uris=source.post_logout_redirect_uris,
         groups=source.groups,
-        run_by=run_by,
+        run_by=journal.actor_login or "",
         created_at=link.created_at,
         secret_fingerprint=source.secret.fingerprint(),
         link_server=link.server,
         link_expire=link.expire,
         link_expires_at=link.expires_at,
         email_domains=domains,
+        sign_in_passed_at=journal.sign_in_passed_at,
+        sign_in_email_domain=journal.sign_in_email_domain or "",
     )
     path = receipt_path(source.org_url)
     write_receipt(receipt, path)

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.demo_terminal import DemoTerminal, demo_terminal, needs_tmux, walk_to_assignments
+from tests.demo_terminal import DemoTerminal, demo_terminal, walk_to_assignments
+from tests.terminals import needs_tmux
 
 pytestmark = [pytest.mark.tmux, needs_tmux]
 

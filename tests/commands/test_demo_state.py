@@ -1,6 +1,7 @@
 """The demo's folder between runs, in-process: the sandbox org is saved as it changes (0600, no
 secret value), restored with its apps and groups, moved with its saved progress to a new
-address; stale keyring entries go; bad input and a second demo change nothing."""
+address; stale keyring entries go; bad input, a damaged or foreign saved file and a second demo
+change nothing (exit 2, naming the file and the fix)."""
 
 from __future__ import annotations
 
@@ -19,13 +20,18 @@ import pytest
 
 from okta_wizard.commands import demo_state
 from okta_wizard.commands.demo import DemoOrg
+from okta_wizard.handoff.receipt import Receipt, read_receipt, write_receipt
 from okta_wizard.sandbox.persist import load_org
+from okta_wizard.savedfile import SavedFileDamaged
 from okta_wizard.secret import Secret
-from okta_wizard.vault import MemoryVault
+from okta_wizard.setup import journal as store
+from okta_wizard.setup.journal import Journal
+from okta_wizard.vault import MemoryVault, Vault
 from tests.leakscan import find_leaks
 from tests.sandbox.conftest import UPFLOW_APP
 
 HANG = 60.0
+PASTE_ID = "0123456789abcdef"
 
 
 @pytest.fixture
@@ -71,9 +77,9 @@ def test_a_restart_restores_the_org_and_moves_saved_progress(folder: Path) -> No
     sandbox = first.start(fresh=False, groups=0)
     app = _create_app(first)
     old = sandbox.base_url
-    link = {"server": f"{old}/secrets/", "paste_id": "abc"}
-    journal = {"org_url": old, "issuer": old, "client_id": app["id"], "link": link}
-    (folder / f"{old.replace('://', '_').replace(':', '_')}.json").write_text(json.dumps(journal))
+    link = {"server": f"{old}/secrets/", "paste_id": PASTE_ID}
+    store.save(Journal(org_url=old, issuer=old, client_id=str(app["id"]), link=link), folder)
+    write_receipt(_receipt(old), folder / store.receipt_path(old).name)
     first.stop()
     with _busy(int(old.rsplit(":", 1)[1])):
         second = DemoOrg(folder, MemoryVault())
@@ -82,14 +88,40 @@ def test_a_restart_restores_the_org_and_moves_saved_progress(folder: Path) -> No
             new = moved.base_url
             assert new != old and str(app["id"]) in moved.org.apps
             assert any("was taken" in n for n in second.notes)
-            files = demo_state.saved_files(folder)
-            assert [f.data["org_url"] for f in files] == [new]
-            assert files[0].data["link"] == {"server": f"{new}/secrets/", "paste_id": "abc"}
-            assert files[0].data["issuer"] == new
+            journal, receipt = (f.content for f in demo_state.read_progress(folder).usable())
+            assert isinstance(journal, Journal) and isinstance(receipt, Receipt)
+            assert (journal.org_url, journal.issuer) == (new, new)
+            assert journal.link is not None and journal.link["server"] == f"{new}/secrets/"
+            assert journal.link["paste_id"] == PASTE_ID
+            assert (receipt.org_url, receipt.issuer) == (new, new)
+            assert receipt.link_server == f"{new}/secrets/"
+            assert sorted(p.name for p in folder.glob("*.json")) == sorted(
+                [store.journal_path(new).name, store.receipt_path(new).name, demo_state.ORG_FILE]
+            )
+            assert read_receipt(folder / store.receipt_path(new).name) == receipt
             saved = load_org(second.path)
             assert saved is not None and saved.origin == new
         finally:
             second.stop()
+
+
+def _receipt(origin: str) -> Receipt:
+    return Receipt(
+        org_url=origin,
+        app_id="0oa1",
+        client_id="0oa1",
+        issuer=origin,
+        label="Upflow SSO",
+        redirect_uris=("https://auth.upflow.io/__/auth/handler",),
+        post_logout_redirect_uris=(),
+        groups=("Everyone",),
+        run_by="admin@example.com",
+        created_at="2026-11-28T05:17:11+00:00",
+        secret_fingerprint="…abcd sha256:0123456789ab",
+        link_server=f"{origin}/secrets/",
+        link_expire="1week",
+        link_expires_at="2026-12-05T05:17:11+00:00",
+    )
 
 
 @contextlib.contextmanager
@@ -103,11 +135,11 @@ def _busy(port: int) -> Iterator[None]:
 
 def test_an_unreadable_org_is_set_aside_and_its_progress_dropped(folder: Path) -> None:
     (folder / demo_state.ORG_FILE).write_text("[[[")
-    (folder / "http_127.0.0.1_1.json").write_text(json.dumps({"org_url": "http://127.0.0.1:1"}))
+    store.save(Journal(org_url="http://127.0.0.1:1"), folder)
     demo = DemoOrg(folder, MemoryVault())
     demo.start(fresh=False, groups=0)
     try:
-        assert any("could not be used (it is not JSON)" in n for n in demo.notes)
+        assert any("could not be used (it is not valid JSON)" in n for n in demo.notes)
         assert any("saved demo progress removed" in n for n in demo.notes)
         assert not (folder / "http_127.0.0.1_1.json").exists()
         assert list(folder.glob("sandbox-org.unreadable-*.json"))
@@ -121,16 +153,16 @@ def test_stale_keyring_entries_of_a_killed_demo_are_removed(
     folder: Path, secret_service: None
 ) -> None:
     origin = "http://127.0.0.1:9"
-    journal = {"org_url": origin, "client_id": "0oastale", "link": {"paste_id": "p1"}}
-    (folder / "http_127.0.0.1_9.json").write_text(json.dumps(journal))
+    link = {"paste_id": PASTE_ID, "server": f"{origin}/secrets/"}
+    store.save(Journal(org_url=origin, client_id="0oastale", link=link), folder)
     keyring = demo_state.DemoKeyring()
     keyring.store_client_secret(origin, "0oastale", Secret("left-by-a-killed-demo"))
-    keyring.store_delete_token(origin, "p1", Secret("delete-token-left-behind"))
+    keyring.store_delete_token(origin, PASTE_ID, Secret("delete-token-left-behind"))
     demo = DemoOrg(folder, demo_state.DemoKeyring())
     demo.start(fresh=True, groups=0)
     demo.stop()
     assert keyring.load_client_secret(origin, "0oastale") is None
-    assert keyring.load_delete_token(origin, "p1") is None
+    assert keyring.load_delete_token(origin, PASTE_ID) is None
     assert any("removed 2 keyring entries an earlier demo left behind" in n for n in demo.notes)
 
 
@@ -178,15 +210,92 @@ def test_a_second_demo_on_the_same_folder_is_refused(folder: Path) -> None:
     finally:
         lock.release()
     assert out.returncode == 2, out.stderr
-    assert f"Another okta-wizard demo is running with this saved demo (pid {os.getpid()})" in (
+    assert f"Another okta-wizard demo is running with this saved demo (pid {os.getpid()} on " in (
         out.stderr
     )
+    assert not (folder / demo_state.LOCK_FILE).exists(), "the holder's lock, released"
 
 
-def test_a_folder_that_is_a_symlink_is_refused(tmp_path: Path) -> None:
-    target = tmp_path / "elsewhere"
-    target.mkdir()
-    link = tmp_path / "link"
-    link.symlink_to(target)
-    with pytest.raises(Exception, match="not a folder of yours"):
-        demo_state.prepare_folder(link)
+def _snapshot(folder: Path) -> list[tuple[str, bytes]]:
+    return sorted((p.name, p.read_bytes()) for p in folder.iterdir())
+
+
+def test_a_demo_folder_others_can_write_is_refused_with_the_fix(folder: Path) -> None:
+    """The demo's folder is checked as every state folder is (`savedfile`)."""
+    folder.chmod(0o777)
+    out = _demo()
+    assert out.returncode == 2, out.stderr
+    assert "writable by other users" in out.stderr and f"chmod 700 {folder}" in out.stderr
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o777 and list(folder.iterdir()) == []
+
+
+ACME = "https://acme.okta.com"
+
+
+def test_a_journal_of_a_real_org_cannot_steer_the_keyring_cleanup(
+    folder: Path, secret_service: None
+) -> None:
+    """A well-formed journal in the demo's folder that names a real org's app: the demo must
+    not delete that org's client secret (what a killed demo's leftovers would get)."""
+    vault = Vault()
+    vault.store_client_secret(ACME, "0oaREAL", Secret("the-real-orgs-secret"))
+    try:
+        store.save(Journal(org_url=ACME, client_id="0oaREAL"), folder)
+        before = _snapshot(folder)
+        out = _demo()
+        assert out.returncode == 2, out.stderr
+        name = store.journal_path(ACME).name
+        assert f"{folder / name} cannot be used: it is about {ACME}, not a demo sandbox" in (
+            out.stderr
+        )
+        assert "okta-wizard demo --fresh" in out.stderr and "Traceback" not in out.stderr
+        assert vault.load_client_secret(ACME, "0oaREAL") is not None, "a real org's secret"
+        assert _snapshot(folder) == before
+        # In process, with --fresh too: the entry is named by no demo journal, so it stays.
+        assert demo_state.read_progress(folder).journals == []
+        demo = DemoOrg(folder, demo_state.DemoKeyring())
+        demo.start(fresh=True, groups=0)
+        demo.stop()
+        assert vault.load_client_secret(ACME, "0oaREAL") is not None
+        assert not (folder / name).exists(), "--fresh deletes what the remedy said it would"
+    finally:
+        vault.delete_client_secret(ACME, "0oaREAL")
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"[]", "it holds a JSON array, not an object"),
+        (b"[" * 100_000 + b"]" * 100_000, "its JSON is nested too deeply"),
+        (
+            json.dumps({"schema_version": 1, "org_url": "http://127.0.0.1:9", "client_id": "../x"}),
+            "field client_id is not an OAuth client id",
+        ),
+        (
+            json.dumps(
+                {
+                    "schema_version": 1,
+                    "org_url": "http://127.0.0.1:9",
+                    "link": {"paste_id": "../../x", "server": "http://127.0.0.1:9/secrets/"},
+                }
+            ),
+            "field link.paste_id is not a PrivateBin paste id",
+        ),
+    ],
+    ids=["an array", "nested 100000 deep", "a client id that is a path", "a paste id path"],
+)
+def test_a_damaged_demo_journal_is_exit_2_and_changes_nothing(
+    folder: Path, content: bytes | str, problem: str
+) -> None:
+    path = folder / "http_127.0.0.1_9.json"
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    before = _snapshot(folder)
+    out = _demo()
+    assert out.returncode == 2, out.stderr
+    assert f"{path} cannot be used: " in out.stderr and "Traceback" not in out.stderr
+    assert problem in out.stderr
+    assert f"rename it, for example to {path.name}.bak" in out.stderr
+    assert "okta-wizard demo --fresh" in out.stderr
+    assert _snapshot(folder) == before
+    with pytest.raises(SavedFileDamaged):
+        demo_state.read_progress(folder).usable()

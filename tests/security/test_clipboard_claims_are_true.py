@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from okta_wizard.errors import ExitCode
+from tests.demo_terminal import demo_terminal, walk_to_credentials
 from tests.leakscan import find_leaks
 from tests.osc52 import clipboard_after, plain_terminal_env
 from tests.setup.conftest import Org
@@ -31,11 +32,15 @@ from tests.terminals import (
     PtyProcess,
     Tmux,
     argv_of_every_process,
+    needs_tmux,
+    tmux_server,
     wait_gone,
 )
 
+X_SOCKETS = "/tmp/.X11-unix"  # path-ok: the X servers' sockets, to pick a free display
+X_LOCKS = "/tmp/.X"  # path-ok: the X servers' lock files, likewise
+
 pytestmark = pytest.mark.slow
-needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 LONG = "600"  # a clear delay no test waits for: each ends the wait itself (Ctrl-C, a signal)
 
 
@@ -70,11 +75,8 @@ def ptys() -> Iterator[list[Any]]:
 
 @pytest.fixture
 def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    server = Tmux(tmp_path, plain_terminal_env())
-    try:
+    with tmux_server(tmp_path, plain_terminal_env()) as server:
         yield server
-    finally:
-        server.kill()
 
 
 # ------------------------------------------------------------------ tmux
@@ -85,16 +87,16 @@ def test_tmux_set_clipboard_on_its_buffer_is_named_and_deleted(
     org: Org, capsys: pytest.CaptureFixture[str], tmux: Tmux
 ) -> None:
     secret = saved_secret(org, capsys)
-    tmux.start(credentials_copy(org), set_clipboard="on")
+    tmux.start(credentials_copy(org), gated=True, options={"set-clipboard": "on"})
     outer = tmux.attach()
     tmux.release()
-    shown = tmux.wait_for("Ctrl-C clears it now")
+    shown = tmux.wait_for("Ctrl-C clears it now", history=True)
     # What tmux does with OSC 52 here: it keeps the secret in a paste buffer.
     assert secret.encode() in tmux.buffers().values()
     assert "tmux keeps a copy in a paste buffer and ignores requests to clear it" in shown
     assert "tmux delete-buffer" in shown
     tmux.keys("C-c")
-    done = tmux.wait_for(f"{EXITED} 0")
+    done = tmux.wait_for(f"{EXITED} 0", history=True)
     assert secret.encode() not in tmux.buffers().values(), "the buffer holding it is deleted"
     assert "Deleted tmux paste buffer buffer0, which held the client secret." in done
     assert "Clipboard cleared" not in done
@@ -110,10 +112,14 @@ def test_tmux_passthrough_keeps_no_buffer_and_the_clear_reaches_the_terminal(
     org: Org, capsys: pytest.CaptureFixture[str], tmux: Tmux
 ) -> None:
     secret = saved_secret(org, capsys)
-    tmux.start(credentials_copy(org), set_clipboard="on", allow_passthrough="on")
+    tmux.start(
+        credentials_copy(org),
+        gated=True,
+        options={"set-clipboard": "on", "allow-passthrough": "on"},
+    )
     outer = tmux.attach()
     tmux.release()
-    shown = tmux.wait_for("Ctrl-C clears it now")
+    shown = tmux.wait_for("Ctrl-C clears it now", history=True)
     deadline = time.monotonic() + 10
     while clipboard_after(outer.output) != secret:
         assert time.monotonic() < deadline, "the terminal outside tmux never got the copy"
@@ -121,7 +127,7 @@ def test_tmux_passthrough_keeps_no_buffer_and_the_clear_reaches_the_terminal(
     assert tmux.buffers() == {}, "tmux keeps no copy of a passed-through request"
     assert "through tmux's allow-passthrough, so tmux keeps no copy" in shown
     tmux.keys("C-c")
-    done = tmux.wait_for(f"{EXITED} 0")
+    done = tmux.wait_for(f"{EXITED} 0", history=True)
     assert "Asked the terminal outside tmux to clear its clipboard" in done
     deadline = time.monotonic() + 10
     while clipboard_after(outer.output) != "":
@@ -137,9 +143,9 @@ def test_tmux_that_drops_copy_requests_is_told_not_asked(
 ) -> None:
     saved_secret(org, capsys)
     # tmux's default: set-clipboard external, allow-passthrough off -> OSC 52 goes nowhere.
-    tmux.start(credentials_copy(org), set_clipboard="external")
+    tmux.start(credentials_copy(org), gated=True, options={"set-clipboard": "external"})
     tmux.release()
-    done = tmux.wait_for(EXITED)
+    done = tmux.wait_for(EXITED, history=True)
     assert "tmux drops copy requests from programs here" in done
     assert "tmux set -g allow-passthrough on" in done
     assert "Asked the terminal" not in done and "Clipboard cleared" not in done
@@ -172,54 +178,28 @@ def test_credentials_copy_killed_by_a_signal_still_clears(
     assert secret not in screen
 
 
-def walk_demo_to_step_5(tmux: Tmux) -> None:
-    tmux.wait_for("Step 1 of 6")
-    # Org URL and token are prefilled: Enter on each checks the connection. A key typed while
-    # the app is still starting may be lost, so Enter is pressed until the check has run.
-    for _attempt in range(5):
-        tmux.keys("Enter")
-        try:
-            tmux.wait_for("Connected: all checks passed", within=6)
-            break
-        except AssertionError:
-            continue
-    tmux.wait_for("Connected: all checks passed")
-    tmux.keys("Enter")
-    tmux.wait_for("No existing app found")
-    tmux.keys("Enter")
-    tmux.wait_for("Step 3 of 6")
-    tmux.keys("Enter")  # create the app
-    tmux.wait_for("stored in the keyring")
-    tmux.keys("Enter")
-    tmux.wait_for("Step 4 of 6")
-    tmux.keys("Tab", "Enter")  # Everyone -> Assign
-    tmux.wait_for("Assigned to: Everyone")
-    tmux.keys("Enter")
-    tmux.wait_for("All verification checks passed")
-
-
 @needs_tmux
 @pytest.mark.tmux
 @pytest.mark.parametrize("how", ["SIGTERM", "closing the pane (SIGHUP)"])
 def test_the_wizard_killed_with_a_copy_pending_deletes_tmux_buffer(
-    tmux: Tmux, tmp_path: Path, secret_service: None, how: str
+    tmp_path: Path, secret_service: None, how: str
 ) -> None:
-    env = f"-u COLUMNS -u LINES OKTA_WIZARD_STATE_DIR={tmp_path / 'state'} TERM=xterm-256color"
-    tmux.start(f"env {env} OKTA_WIZARD_CLIPBOARD_SECONDS={LONG} {' '.join(OKTA_WIZARD)} demo")
-    tmux("set-option", "-g", "set-clipboard", "on")
-    tmux.release()
-    walk_demo_to_step_5(tmux)
-    tmux.keys("c")
-    shown = tmux.wait_for("tmux keeps a copy")
-    (secret,) = tmux.buffers().values()
-    assert len(secret) >= 32 and secret.decode()[-4:] in shown  # the masked value's last four
-    pid = tmux.pane_pid()
-    if how == "SIGTERM":
-        os.kill(pid, signal.SIGTERM)
-    else:
-        tmux("kill-pane", "-t", "t")  # what closing the terminal window does: SIGHUP
-    wait_gone(pid)
-    assert secret not in tmux.buffers().values()
+    with demo_terminal(tmp_path, {"OKTA_WIZARD_CLIPBOARD_SECONDS": LONG}) as term:
+        term.start(tmux_options={"set-clipboard": "on"})
+        walk_to_credentials(term)
+        # The demo honours the configured delay, as the wizard does.
+        assert f"cleared after {LONG} s" in term.screen()
+        term.keys("c")
+        shown = term.wait_for("tmux keeps a copy")
+        (secret,) = term.tmux.buffers().values()
+        assert len(secret) >= 32 and secret.decode()[-4:] in shown  # the masked value's last 4
+        pid = term.demo_pid()
+        if how == "SIGTERM":
+            os.kill(pid, signal.SIGTERM)
+        else:
+            term.tmux.close_pane()  # what closing the terminal window does: SIGHUP
+        wait_gone(pid)
+        assert secret not in term.tmux.buffers().values()
 
 
 # ------------------------------------------------------------------ X11 through Xvfb
@@ -230,7 +210,7 @@ def free_display_number() -> int:
     taken = Path("/proc/net/unix").read_text()
     start = 100 + os.getpid() % 400
     for number in range(start, start + 200):
-        if f"/tmp/.X11-unix/X{number}" not in taken and not Path(f"/tmp/.X{number}-lock").exists():
+        if f"{X_SOCKETS}/X{number}" not in taken and not Path(f"{X_LOCKS}{number}-lock").exists():
             return number
     raise AssertionError("no free X display number")
 

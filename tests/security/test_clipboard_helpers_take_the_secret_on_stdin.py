@@ -31,8 +31,10 @@ from tests.leakscan import find_leaks
 SECRET = "s3cr3t-Value-0f-the-Client_Secret-000000000000000000000000000000"
 
 # One script for every fake helper: its name says what it does. The "clipboard" is a file.
+FAKE_TMUX = "/tmp/x,1,0"  # path-ok: a made-up $TMUX value
 FAKE_HELPER = """#!{python}
 import json, os, sys
+
 name = os.path.basename(sys.argv[0])
 state = os.environ["FAKE_CLIPBOARD_DIR"]
 store = os.path.join(state, "clipboard")
@@ -271,7 +273,7 @@ def test_a_tmux_that_does_not_answer_is_not_described_as_known() -> None:
         raise FileNotFoundError(argv[0])
 
     sent: list[str] = []
-    board = Clipboard(send=sent.append, env={"TMUX": "/tmp/x,1,0"}, platform=None, run=no_tmux)
+    board = Clipboard(send=sent.append, env={"TMUX": FAKE_TMUX}, platform=None, run=no_tmux)
     outcome = board.copy(Secret(SECRET), what="the client secret", clear_after=30)
     assert outcome.copied and "tmux, which did not say how it is set up" in outcome.message
     said = board.clear(outcome.ticket)

@@ -11,7 +11,6 @@ import re
 import shutil
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,14 +18,15 @@ import httpx
 import pytest
 
 from tests.demo_terminal import (
-    WAIT,
     DemoTerminal,
     demo_terminal,
-    needs_tmux,
     okta_wizard_keyring_items,
     walk_to_credentials,
 )
 from tests.leakscan import find_leaks
+from tests.terminals import WAIT, needs_tmux, wait_gone
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # path-ok: for a process run as another user
 
 pytestmark = [pytest.mark.tmux, needs_tmux]
 # What main's demo accepted: once documented, it let any local user read the demo's secret.
@@ -40,6 +40,16 @@ def term(tmp_path: Path, secret_service: None) -> Iterator[DemoTerminal]:
         yield terminal
 
 
+@pytest.fixture
+def before(secret_service: None) -> list[str]:
+    """The okta-wizard entries the keyring held before the demo (other tests' orgs)."""
+    return _entries()
+
+
+def _entries() -> list[str]:
+    return sorted(i.get("username", "") for i in okta_wizard_keyring_items())
+
+
 def _kept_names(closing: str) -> list[str]:
     """The file names the closing line lists (each in parentheses)."""
     found = KEPT.search(closing)
@@ -48,9 +58,9 @@ def _kept_names(closing: str) -> list[str]:
     return sorted(re.findall(r"\(([^,()]+)(?:, no secret values)?\)", found.group(2)))
 
 
-def _assert_clean(term: DemoTerminal, username: str) -> None:
-    assert [i for i in okta_wizard_keyring_items() if i.get("username") == username] == []
-    assert okta_wizard_keyring_items() == []
+def _assert_clean(term: DemoTerminal, username: str, before: list[str]) -> None:
+    assert username not in _entries()
+    assert _entries() == before, "the demo left no okta-wizard entry of its own"
     assert list(term.tmp.iterdir()) == []  # no okta-wizard-demo-* temporary folder
 
 
@@ -71,7 +81,7 @@ def _step_5(term: DemoTerminal) -> tuple[str, str]:
 
 @pytest.mark.parametrize("how", ["quit", "SIGTERM", "SIGHUP", "SIGINT"])
 def test_no_keyring_entry_is_left_and_the_closing_line_is_true(
-    term: DemoTerminal, how: str
+    term: DemoTerminal, before: list[str], how: str
 ) -> None:
     username, secret = _step_5(term)
     if how == "quit":
@@ -83,7 +93,7 @@ def test_no_keyring_entry_is_left_and_the_closing_line_is_true(
     code = term.exit_code()
     closing = term.screen(history=True)
     assert code == (0 if how == "quit" else 128 + getattr(signal, how))
-    _assert_clean(term, username)
+    _assert_clean(term, username, before)
     assert f"Keyring: removed the entry this demo held: {username} (client secret)." in closing
     assert f"Kept in {term.folder}: " in closing
     assert _kept_names(closing) == term.files()
@@ -91,21 +101,18 @@ def test_no_keyring_entry_is_left_and_the_closing_line_is_true(
     assert find_leaks([secret], texts=[closing], paths=[term.state]) == []
 
 
-def test_closing_the_terminal_cleans_up_too(term: DemoTerminal) -> None:
+def test_closing_the_terminal_cleans_up_too(term: DemoTerminal, before: list[str]) -> None:
     """A real hang-up: the pane (and its terminal) goes away under the running demo."""
     username, _secret = _step_5(term)
     pid = term.demo_pid()
-    term.tmux("kill-pane", "-t", "demo")
-    deadline = time.monotonic() + WAIT
-    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not Path(f"/proc/{pid}").exists(), "the demo outlived its terminal"
-    _assert_clean(term, username)
+    term.tmux.close_pane()
+    wait_gone(pid, within=WAIT)  # else the demo outlived its terminal
+    _assert_clean(term, username, before)
     assert ".demo.lock" not in term.files()  # it ended through its cleanup, not a crash
     assert "sandbox-org.json" in term.files()
 
 
-def test_nothing_kept_when_nothing_was_made(term: DemoTerminal) -> None:
+def test_nothing_kept_when_nothing_was_made(term: DemoTerminal, before: list[str]) -> None:
     term.start()
     term.wait_for("Step 1 of 6")
     term.keys("C-q")
@@ -114,7 +121,7 @@ def test_nothing_kept_when_nothing_was_made(term: DemoTerminal) -> None:
     assert "Nothing was kept on disk." in closing
     assert "Keyring: the demo left no entry in it." in closing
     assert not term.folder.exists()
-    assert okta_wizard_keyring_items() == []
+    assert _entries() == before
 
 
 def _as_nobody(url: str, token: str) -> int:
@@ -125,7 +132,7 @@ def _as_nobody(url: str, token: str) -> int:
         "try:\n    print(urllib.request.urlopen(req, timeout=20).status)\n"
         "except urllib.error.HTTPError as e:\n    print(e.code)\n"
     )
-    python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
+    python = SYSTEM_PYTHON if os.path.exists(SYSTEM_PYTHON) else "python3"
     as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
     done = subprocess.run(
         [*as_nobody, python, "-I", "-c", script, url, token],
@@ -154,9 +161,8 @@ def test_another_local_user_cannot_read_the_demo_secret(term: DemoTerminal) -> N
     assert httpx.get(f"{base}/__sandbox/faults").status_code == 404
     # The token is shown in the help screen only: not on the step screens, not in argv.
     term.keys("F1")
-    helped = term.wait_for("Sandbox (this demo run)")
-    token = re.search(r"API token\s+(00\S+)", helped)
-    assert token is not None, helped
+    term.wait_for("Sandbox (this demo run)")
+    token = term.wait_match(r"API token\s+(00\S+)")
     term.keys("Escape")
     with open(f"/proc/{term.demo_pid()}/cmdline", "rb") as cmdline:
         assert token.group(1).encode() not in cmdline.read()

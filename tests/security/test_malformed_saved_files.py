@@ -27,6 +27,9 @@ from okta_wizard.errors import ExitCode
 from tests.setup.conftest import Org
 from tests.setup.conftest import org as org
 
+CLIMBING_PASTE_ID = "../../../etc/passwd"  # path-ok: a hostile paste id
+CLIMBING_APP_ID = "0oa1/../../x"  # path-ok: a hostile app id
+
 Cap = pytest.CaptureFixture[str]
 Damage = Callable[[dict[str, Any]], bytes]
 CONTROL_BYTES = ("\x1b", "\x07", "\x9b", "\x9d", "\u202e")
@@ -57,7 +60,7 @@ MALFORMED: dict[str, Damage] = {
     ),
     "link is a string": _with(link="str"),
     "link is a list": _with(link=["0123456789abcdef"]),
-    "link paste id is a path": _with_link(paste_id="../../../etc/passwd"),
+    "link paste id is a path": _with_link(paste_id=CLIMBING_PASTE_ID),
     "link server is plain http": _with_link(server="http://evil.example/"),
     "link expire is a number": _with_link(expire=7),
     "steps is a list": _with(steps=["done"]),
@@ -65,7 +68,7 @@ MALFORMED: dict[str, Damage] = {
     "a step number out of range": _with(steps={"99": {"state": "done"}}),
     "a step state unknown": _with(steps={"1": {"state": "hacked"}}),
     "app id is a number": _with(app_id=5),
-    "app id is not an Okta id": _with(app_id="0oa1/../../x"),
+    "app id is not an Okta id": _with(app_id=CLIMBING_APP_ID),
     "client id has a newline": _with(client_id="0oa1\nPASS"),
     "issuer is not a URL": _with(issuer="javascript:alert(1)"),
     "group names is a string": _with(group_names="Finance"),

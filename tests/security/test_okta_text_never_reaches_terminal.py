@@ -47,7 +47,7 @@ from tests.setup.conftest import TEST_TOKEN, Org
 from tests.tui.pilot_helpers import press_button, screen_of, settle, text_of, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
-SHOWN_OSC52 = visible(OSC52)  # what the admin sees instead: "\x1b]52;c;...\x07"
+SHOWN_OSC52 = visible(OSC52)  # what the admin sees instead: the escape spelled out
 
 
 @pytest.fixture
@@ -171,13 +171,14 @@ def test_every_shown_field_of_an_okta_object_is_made_visible() -> None:
 def test_ids_that_do_not_look_like_okta_ids_are_not_read() -> None:
     """An id goes into a request path: one with '/', '..' or an escape makes the object
     unreadable instead of steering a request (or reaching the screen)."""
-    for bad in ["../users/me", "0oa1/../../x", f"0oa{OSC52}", "0oa 1", "", 7]:
+    climbing = ["../users/me", "0oa1/../../x"]  # path-ok: ids that try to climb a URL path
+    for bad in [*climbing, f"0oa{OSC52}", "0oa 1", "", 7]:
         assert parse.app_from_json({"id": bad, "label": "Upflow SSO"}) is None
         assert parse.group_from_json({"id": bad, "profile": {"name": "Finance"}}) is None
         assert parse.secret_from_json({"id": bad, "client_secret": "s"}) is None
         assert parse.assigned_group_ids_from_json([{"id": bad}]) == []
     odd_client = {"id": "0oa1good000000000001", "credentials": {"oauthClient": {
-        "client_id": "x/../y"}}}  # fmt: skip
+        "client_id": "x/../y"}}}  # fmt: skip  # path-ok: a client id that climbs
     assert parse.app_from_json(odd_client) is None
     ok = parse.app_from_json({"id": "0oa1good000000000001", "label": "Upflow SSO"})
     assert ok is not None and ok.client_id == "0oa1good000000000001"

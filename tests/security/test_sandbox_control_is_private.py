@@ -177,8 +177,11 @@ def test_kill_pid_of_the_callers_own_process_works(
 
 
 # A client of the control API running as another user: it prints the answer's status.
+SYSTEM_PYTHON = "/usr/bin/python3"  # path-ok: for a process run as another user
+SYSTEM_PATH = "/usr/bin:/bin"  # path-ok: a minimal PATH for that process
 CLIENT = """
 import http.client, json, os, sys
+
 host, port = sys.argv[1], int(sys.argv[2])
 conn = http.client.HTTPConnection(host, port, timeout=30)
 body = json.dumps({"route": "POST /api/v1/apps", "kill_pid": int(sys.argv[3]), "nth": 1})
@@ -195,14 +198,14 @@ def _post_as_nobody(sandbox: RunningSandbox, pid: int) -> str:
     """The peer-uid check on its own: this caller even has the token (it never should)."""
     _need_another_user()
     host, port = sandbox.base_url.removeprefix("http://").rsplit(":", 1)
-    python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+    python = SYSTEM_PYTHON if os.path.exists(SYSTEM_PYTHON) else sys.executable
     done = subprocess.run(
         _as_user(NOBODY, python, "-I", "-c", CLIENT, host, port, str(pid)),
         capture_output=True,
         text=True,
         timeout=HANG,
         cwd="/",
-        env={"CONTROL_TOKEN": sandbox.control_token or "", "PATH": "/usr/bin:/bin"},
+        env={"CONTROL_TOKEN": sandbox.control_token or "", "PATH": SYSTEM_PATH},
     )
     if done.returncode != 0:
         pytest.skip(f"cannot run a Python client as uid {NOBODY}: {done.stderr[-300:]}")

@@ -2,7 +2,7 @@
 Textual markup: at every step, through every kind of error (401, 403, 5xx, 429 past the wait
 budget, a failed group search, a refused hand-off), in the error box and in the toast.
 
-On the old code an errorSummary of `[@click=app.screenshot('x.svg','/tmp')]x` became a
+On the old code an errorSummary of `[@click=app.screenshot('x.svg', FOLDER)]x` became a
 clickable action that wrote a file, and `[/]` in a 401 summary crashed the wizard.
 """
 

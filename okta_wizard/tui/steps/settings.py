@@ -148,7 +148,7 @@ class SettingsPane(StepPane):
         self.query_one("#settings-result", Static).update(
             styled(
                 "[b green]✔[/] $verb “$label” · client_id $client_id$repaired\n"
-                "[b green]✔[/] Client secret ($where) is stored in $backend",
+                "[b green]✔[/] Client secret ($where) is stored in the keyring: $backend",
                 verb=verb,
                 label=report.app.label,
                 client_id=report.app.client_id,
