@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from okta_wizard.errors import ExitCode, KeyringUnavailable, UsageError, WizardError
@@ -37,6 +37,8 @@ from okta_wizard.setup.reconcile import (
     pick_app,
     search_prefixes,
 )
+from okta_wizard.setup.saved import SavedSetup as SavedSetup  # re-exported: home is saved
+from okta_wizard.setup.saved import list_saved_setups as list_saved_setups
 from okta_wizard.setup.spec import STEP_TITLES as STEP_TITLES  # re-exported: its home is spec
 from okta_wizard.setup.spec import upflow_app_settings
 
@@ -137,20 +139,6 @@ class PlannedAction:
     detail: str = ""
 
 
-@dataclass(frozen=True)
-class SavedSetup:
-    """One entry of saved progress, for `status` and the resume screen. Never a secret."""
-
-    org_url: str
-    label: str
-    app_id: str | None
-    client_id: str | None
-    step_reached: int
-    updated_at: str
-    steps: dict[int, str] = field(default_factory=dict)  # step -> "done" | "failed" | "pending"
-    secret_fingerprint: str | None = None  # Secret.fingerprint() of the stored secret
-
-
 ProgressCallback = Callable[[str], None]
 
 ROLES_NEEDED = "Super Admin, App Admin (for OpenID Connect apps) or API Access Management Admin"
@@ -192,23 +180,6 @@ class SecretNotStored(KeyringUnavailable):
 
 class SecretMissing(WizardError):
     exit_code = ExitCode.UNEXPECTED
-
-
-def list_saved_setups(journals: list[Journal] | None = None) -> list[SavedSetup]:
-    """The state folder's saved setups, or those of `journals` (the demo reads its own)."""
-    return [
-        SavedSetup(
-            org_url=j.org_url,
-            label=j.label,
-            app_id=j.app_id,
-            client_id=j.client_id,
-            step_reached=j.step_reached,
-            updated_at=j.updated_at,
-            steps={n: r.state for n, r in sorted(j.steps.items())},
-            secret_fingerprint=j.secret_fingerprint,
-        )
-        for j in (journal_store.list_journals() if journals is None else journals)
-    ]
 
 
 def forget_saved_setup(org_origin: str, vault: Vault) -> list[str]:

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
         ConnectReport,
         Credentials,
         ExistingApp,
-        SavedSetup,
     )
+    from okta_wizard.setup.saved import SavedSetup
 
 
 @dataclass

@@ -32,7 +32,7 @@ from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS, SecretView
 
 if TYPE_CHECKING:
     from okta_wizard.okta.credentials import ServiceAppKey
-    from okta_wizard.setup.engine import SavedSetup
+    from okta_wizard.setup.saved import SavedSetup
     from okta_wizard.tui.screens.wizard import WizardScreen
 
 SavedLoader = Callable[[], list["SavedSetup"]]
@@ -45,7 +45,7 @@ DROPPED_SYSTEM_COMMANDS = frozenset({"Screenshot", "Quit"})
 
 
 def _load_saved() -> list[SavedSetup]:
-    from okta_wizard.setup.engine import list_saved_setups
+    from okta_wizard.setup.saved import list_saved_setups
 
     return list_saved_setups()
 

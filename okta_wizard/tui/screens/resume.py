@@ -16,7 +16,7 @@ from okta_wizard.setup.spec import STEP_TITLES
 from okta_wizard.tui.text import plain
 
 if TYPE_CHECKING:
-    from okta_wizard.setup.engine import SavedSetup
+    from okta_wizard.setup.saved import SavedSetup
 
 
 def saved_line(saved: SavedSetup) -> str:
