@@ -111,6 +111,7 @@ async def render(out: Path, sandbox: Any = None) -> list[Path]:
             key_file.write_text(service_app.private_key_pem.reveal())
             key_file.chmod(0o600)
             screen.query_one("#auth-service-app", RadioButton).value = True
+            await settle()  # its fields are mounted when it is first chosen
             screen.query_one("#client-id", Input).value = service_app.client_id
             screen.query_one("#private-key", Input).value = str(key_file)
             screen.query_one("#key-id", Input).value = service_app.kid

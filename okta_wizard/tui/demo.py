@@ -52,6 +52,8 @@ def quit_key_help(demo: DemoInfo | None) -> str:
 
 def sandbox_help(demo: DemoInfo) -> str:
     """The SANDBOX section of the help screen (plain text, not markup)."""
+    if not demo.org_url:  # the help opened while the sandbox org is still starting
+        return f"the sandbox org is starting…\nsaved in   {demo.saved_in}"
     return "\n".join(
         [
             f"org URL    {demo.org_url}",

@@ -8,9 +8,11 @@ typed `wizard` getter, so the arrows point one way.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -73,6 +75,9 @@ class WizardConfig:
     setup_factory: SetupFactory = default_setup_factory
     load_saved: SavedLoader | None = _load_saved
     forget: Callable[[str], list[str]] | None = None  # org origin -> what was removed
+    # The configuration still being made (the demo's sandbox starts meanwhile): the first
+    # screen is drawn at once, step 1 waits for it, then the app takes it for its own.
+    starting: Future[WizardConfig] | None = None
 
     def __post_init__(self) -> None:
         self.sandbox = self.sandbox or self.demo is not None
@@ -125,13 +130,41 @@ class WizardApp(App[int]):
     def on_mount(self) -> None:
         if self.config.sandbox:
             self.sub_title = "SANDBOX"
-        if self.config.load_saved is not None:
+        if self.config.starting is not None:
+            # Whichever thread completes it (or this one, if it is done), the answer is
+            # handled here, on the app's loop; nothing waits for it meanwhile.
+            loop = asyncio.get_running_loop()
+            self.config.starting.add_done_callback(
+                lambda done: loop.call_soon_threadsafe(self._started, done)
+            )
+        elif self.config.load_saved is not None:
+            # After the first frame: the lookup's thread would otherwise compete with it.
+            self.call_after_refresh(self.look_for_saved_progress)
+
+    def _started(self, starting: Future[WizardConfig]) -> None:
+        """The configuration is complete (the demo's sandbox answers): use it."""
+        if not self.is_running:
+            return
+        try:
+            config = starting.result()
+        except Exception as exc:  # shown on step 1, with what to do
+            self.wizard_screen().connect_pane.start_failed(exc)
+            return
+        self.config = config
+        self.state.org_url, self.state.label = config.org_url, config.label
+        self.session = EngineSession(config.setup_factory, self._on_progress)
+        self.wizard_screen().configured()
+        if config.load_saved is not None:
             self.look_for_saved_progress()
 
     @work(thread=True, exit_on_error=False, group="saved")
     def look_for_saved_progress(self) -> None:
         loader = self.config.load_saved
-        saved = loader() if loader else []
+        try:
+            saved = loader() if loader else []
+        except Exception as exc:  # a damaged saved file: say which, and what to do
+            self.call_from_thread(self.wizard_screen().connect_pane.show_error, exc)
+            return
         if saved:
             self.call_from_thread(self.offer_resume, saved)
 

@@ -19,6 +19,7 @@ from textual.widgets import Input
 from okta_wizard.secret import Secret
 from okta_wizard.setup.engine import ProgressCallback, Setup, SetupOptions
 from okta_wizard.tui.app import WizardApp, make_app
+from okta_wizard.tui.session import SetupFactory
 from okta_wizard.vault import MemoryVault
 
 
@@ -60,11 +61,17 @@ def wizard(sandbox: Any, secret_service: None) -> Callable[..., WizardApp]:
 
 
 @pytest.fixture
-def memory_wizard(sandbox: Any) -> Callable[..., WizardApp]:
-    """make_app against the sandbox, the secret in the in-memory vault (no D-Bus needed)."""
+def memory_setup() -> SetupFactory:
+    """The engine with the in-memory vault: the secret is kept in this process only."""
     vault = MemoryVault()
 
     def in_memory(options: SetupOptions, on_progress: ProgressCallback) -> Setup:
         return Setup(options, on_progress=on_progress, vault=vault)
 
-    return _builder(sandbox, setup_factory=in_memory)
+    return in_memory
+
+
+@pytest.fixture
+def memory_wizard(sandbox: Any, memory_setup: SetupFactory) -> Callable[..., WizardApp]:
+    """make_app against the sandbox, the secret in the in-memory vault (no D-Bus needed)."""
+    return _builder(sandbox, setup_factory=memory_setup)

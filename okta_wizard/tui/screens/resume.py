@@ -9,11 +9,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from okta_wizard.setup.spec import STEP_TITLES
 from okta_wizard.tui.text import plain
+from okta_wizard.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from okta_wizard.setup.saved import SavedSetup
@@ -58,7 +59,7 @@ class ResumeScreen(Screen[tuple[str, "SavedSetup | None"]]):
                 yield Button("Continue (enter)", id="resume-continue", variant="primary")
                 yield Button("Start a new setup (n)", id="resume-new")
                 yield Button("Forget (f)", id="resume-forget", variant="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         options = self.query_one("#resume-list", OptionList)

@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from okta_wizard.clipboard import CLEAR_AFTER_SECONDS
 from okta_wizard.tui.messages import Announce
 from okta_wizard.tui.text import plain, styled
+from okta_wizard.tui.widgets.keybar import KeyBar
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS, SecretView
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class SecretNotStoredScreen(Screen[None]):
             yield Static(plain(f"Why: {self.error.message}"), classes="dim", id="unstored-why")
             with Horizontal(classes="buttons"):
                 yield Button("Close (the secret is dropped)", id="unstored-close")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(SecretView).focus()

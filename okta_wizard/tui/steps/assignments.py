@@ -43,7 +43,7 @@ class AssignmentsPane(StepPane):
         self.query_one(GroupPicker).display = False
 
     def focus_first(self) -> None:
-        self.query_one("#assign-mode", RadioSet).focus()
+        self.focus_control(self.query_one("#assign-mode", RadioSet))
 
     async def _search(self, text: str) -> list[Group]:
         return await self.wizard.session.require().search_groups(text)

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -105,6 +106,12 @@ class StepPane(Vertical):
 
     def focus_first(self) -> None:
         """Put the focus where the admin starts typing."""
+
+    def focus_control(self, widget: Widget) -> None:
+        """Focus `widget` scrolling the body only as far as needed to show it (Textual's own
+        focus scroll centres it, which at 80x24 pushes the step's intro out of sight)."""
+        widget.focus(scroll_visible=False)
+        self.call_after_refresh(widget.scroll_visible, animate=False)
 
     def show_progress(self, text: str) -> None:
         line = self.query_one(".progress-line", Static)

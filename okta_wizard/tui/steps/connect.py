@@ -3,6 +3,7 @@ live check, preflight."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from textual import getters, on, work
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from okta_wizard.okta.models import Actor
 
 METHODS = ("token", "service-app")
+URL_HINT_DEBOUNCE = 0.25  # seconds of no typing before the org URL is judged
 
 
 def actor_line(actor: Actor) -> Content:
@@ -62,7 +64,8 @@ class ConnectPane(StepPane):
             else:
                 yield Label("API token (masked; never saved to a file)")
                 yield SecretInput(placeholder="SSWS token from Security > API > Tokens", id="token")
-        yield ServiceAppFields(id="service-app-fields")
+        if self.wizard.config.service_app is not None:
+            yield ServiceAppFields(id="service-app-fields")  # else mounted when first chosen
         yield Static("", id="connect-who")
         yield Static("", id="connect-checks")
 
@@ -71,6 +74,15 @@ class ConnectPane(StepPane):
         yield Button("Continue ▶", id="connect-next", disabled=True)
 
     def on_mount(self) -> None:
+        if self.wizard.config.starting is not None:
+            self.check_button.disabled = True
+            self.show_progress("Starting the demo's sandbox org…")
+        else:
+            self.configured()
+
+    def configured(self) -> None:
+        """Fill in what the run was started with (at mount, or once the demo's sandbox
+        answers)."""
         config = self.wizard.config
         if config.org_url:
             self.org_url.value = config.org_url
@@ -80,6 +92,12 @@ class ConnectPane(StepPane):
             self.service_app_fields.prefill(config.service_app)
             self.query_one("#auth-service-app", RadioButton).value = True
         self._show_method()
+        self.check_button.disabled = False
+        self.show_progress("")
+
+    def start_failed(self, exc: BaseException) -> None:
+        """The demo's sandbox did not start: nothing can be checked; say why."""
+        self.show_error(exc)
 
     def prefill_org_url(self, org_url: str) -> None:
         self.org_url.value = org_url
@@ -91,20 +109,22 @@ class ConnectPane(StepPane):
     def _show_method(self) -> None:
         service_app = self.method == "service-app"
         self.query_one("#token-fields").display = not service_app
-        self.service_app_fields.display = service_app
+        for fields in self.query(ServiceAppFields):
+            fields.display = service_app
 
     @on(RadioSet.Changed, "#auth-method")
-    def _method_changed(self) -> None:
+    async def _method_changed(self) -> None:
+        if self.method == "service-app" and not self.query(ServiceAppFields):
+            # The first screen composes only the token sign-in; this one comes when chosen.
+            await self.body.mount(ServiceAppFields(id="service-app-fields"), after="#token-fields")
         self._show_method()
 
     def focus_first(self) -> None:
         url = self.org_url
-        if not url.value:
-            url.focus()
-        elif self.method == "token":
-            (url if self.token.value else self.token).focus()
+        if url.value and self.method == "token" and not self.token.value:
+            self.focus_control(self.token)
         else:
-            url.focus()
+            self.focus_control(url)
 
     def _focus_credential(self) -> None:
         if self.method == "token":
@@ -113,21 +133,43 @@ class ConnectPane(StepPane):
             self.service_app_fields.focus_first()
 
     @on(Input.Changed, "#org-url")
-    def _validate_url(self, event: Input.Changed) -> None:
+    def _url_changed(self, event: Input.Changed) -> None:
+        self.judge_url_when_typing_pauses(event.value)
+
+    @work(exclusive=True, group="url-hint")
+    async def judge_url_when_typing_pauses(self, text: str) -> None:
+        # Not at every keystroke: "Invalid org URL" would flash while the first letters of
+        # a good one are typed. Enter judges at once.
+        await asyncio.sleep(URL_HINT_DEBOUNCE)
+        self.judge_url(text)
+
+    def judge_url(self, text: str) -> bool:
+        """Show the verdict on the org URL under its field; True when it is a valid one."""
         hint = self.query_one("#org-url-hint", Static)
-        if not event.value.strip():
+        if not text.strip():
             hint.update("")
-            return
-        try:
-            hint.update(plain(f"✔ {parse_org_url(event.value).origin}"))
             hint.remove_class("error")
-        except Exception as exc:
-            hint.update(plain(str(exc)))
+            return False
+        try:
+            hint.update(plain(f"✔ {parse_org_url(text).origin}"))
+            hint.remove_class("error")
+            return True
+        except UsageError as exc:
+            hint.update(plain(f"✘ {exc.message} {exc.remedy}".strip()))
             hint.add_class("error")
+            return False
 
     @on(Input.Submitted, "#org-url")
     def _url_entered(self) -> None:
-        self._focus_credential()
+        if self.wizard.config.starting is not None and not self.org_url.value:
+            self.announce("The demo's sandbox org is still starting: its address comes next.")
+            return
+        # A bad URL keeps the focus: the next keystrokes must fix it, not overwrite the token.
+        if self.judge_url(self.org_url.value):
+            self._focus_credential()
+        else:
+            self.org_url.focus()
+            self.announce("Fix the org URL first (see under the field).", severity="warning")
 
     @on(Input.Submitted, "#client-id")
     def _client_id_entered(self) -> None:

@@ -51,7 +51,7 @@ class CredentialsPane(StepPane):
 
     def focus_first(self) -> None:
         if self.state.credentials is not None:
-            self.query_one(SecretView).focus()
+            self.focus_control(self.query_one(SecretView))
 
     @work(exclusive=True, group="step", exit_on_error=False)
     async def load(self) -> None:

@@ -96,7 +96,7 @@ class HandoffPane(StepPane):
             domains.value = self.state.admin_email_domain
 
     def focus_first(self) -> None:
-        self.query_one("#handoff-domains", Input).focus()
+        self.focus_control(self.query_one("#handoff-domains", Input))
 
     @on(Switch.Changed, "#handoff-burn")
     def _burn_changed(self, event: Switch.Changed) -> None:

@@ -53,7 +53,7 @@ class IntegrationPane(StepPane):
             self.look_for_existing()
 
     def focus_first(self) -> None:
-        self.query_one("#integration-next", Button).focus()
+        self.focus_control(self.query_one("#integration-next", Button))
 
     @work(exclusive=True, group="step", exit_on_error=False)
     async def look_for_existing(self) -> None:

@@ -74,9 +74,9 @@ class SettingsPane(StepPane):
 
     def focus_first(self) -> None:
         if self.state.app is None:
-            self.query_one("#settings-create", Button).focus()
+            self.focus_control(self.query_one("#settings-create", Button))
         else:
-            self.query_one("#settings-next", Button).focus()
+            self.focus_control(self.query_one("#settings-next", Button))
 
     def problems(self) -> dict[str, str]:
         found = {
