@@ -53,15 +53,27 @@ class Receipt:
     sign_in_email_domain: str = ""  # the email domain of its user; never the address
 
 
+RECEIPT_TITLE = "okta-wizard setup receipt: Okta single sign-on for Upflow"
+
+
 def render_receipt(r: Receipt) -> str:
     """Plain text, ready to paste into the IT ticket."""
+    rows = receipt_rows(r)
+    width = max(len(name) for name, _ in rows) + 1
+    lines = [RECEIPT_TITLE, ""]
+    lines += [f"{name + ':':<{width}} {value}" for name, value in rows]
+    return "\n".join(lines) + "\n"
+
+
+def receipt_rows(r: Receipt) -> list[tuple[str, str]]:
+    """The receipt's (name, value) rows: the text above, and the wizard's two columns."""
     if not r.link_server:
         link = "not sent"
     elif r.link_expires_at is None:
         link = f"sent via {r.link_server}; never expires (burn after reading)"
     else:
         link = f"sent via {r.link_server}; expires {r.link_expires_at} ({r.link_expire})"
-    rows = [
+    return [
         ("Okta org", r.org_url),
         ("App", f"{r.label} (id {r.app_id})"),
         ("Client ID", r.client_id),
@@ -79,10 +91,6 @@ def render_receipt(r: Receipt) -> str:
         ("Run by", r.run_by),
         ("Date", r.created_at),
     ]
-    width = max(len(name) for name, _ in rows) + 1
-    lines = ["okta-wizard setup receipt: Okta single sign-on for Upflow", ""]
-    lines += [f"{name + ':':<{width}} {value}" for name, value in rows]
-    return "\n".join(lines) + "\n"
 
 
 def _sign_in_row(r: Receipt) -> str:

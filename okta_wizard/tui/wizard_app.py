@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Checkbox, RadioSet
 
 from okta_wizard.clipboard import CLEAR_AFTER_SECONDS
 from okta_wizard.errors import ExitCode
@@ -30,6 +31,7 @@ from okta_wizard.tui.messages import Announce, Severity
 from okta_wizard.tui.session import EngineSession, SetupFactory, default_setup_factory
 from okta_wizard.tui.state import WizardState
 from okta_wizard.tui.text import plain
+from okta_wizard.tui.widgets.group_picker import GroupPicker
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS, SecretView
 
 if TYPE_CHECKING:
@@ -209,15 +211,47 @@ class WizardApp(App[int]):
     def _announced(self, message: Announce) -> None:
         self.announce(message.text, severity=message.severity, quiet=message.quiet)
 
+    # The accessible mode says each choice the admin changes (a screen reader reads the status
+    # line; the marks (•) and [x] say it on screen).
+    @on(RadioSet.Changed)
+    def _choice_changed(self, event: RadioSet.Changed) -> None:
+        if self.config.accessible and event.radio_set.has_focus:
+            self.announce(f"Chosen: {event.pressed.label}", quiet=True)
+
+    @on(Checkbox.Changed)
+    def _toggle_changed(self, event: Checkbox.Changed) -> None:
+        if self.config.accessible and event.checkbox.has_focus:
+            self.announce(f"{event.checkbox.label}", quiet=True)
+
+    @on(GroupPicker.SelectionChanged)
+    def _groups_changed(self, event: GroupPicker.SelectionChanged) -> None:
+        if self.config.accessible:
+            picked = ", ".join(event.names) or "none"
+            self.announce(f"Groups selected: {picked}", quiet=True)
+
     def announce(
         self, text: str, *, severity: Severity = "information", quiet: bool = False
     ) -> None:
         self.announcements.append(text)
         if self._wizard_screen is not None:
-            self._wizard_screen.show_announcement(plain(text))
-        if not quiet and not self.config.accessible:
+            self._wizard_screen.show_announcement(plain(text), severity)
+        if not quiet and self.toasts_fit():
+            self.clear_notifications()  # one at a time: a stack would climb over the steps
             timeout = 6 if severity == "error" else 3
             self.notify(text, severity=severity, timeout=timeout, markup=False)
+
+    def toasts_fit(self) -> bool:
+        """Toasts are drawn over the empty lower part of the stepper (wizard.tcss), never
+        over a step's results or its action bar. Where there is no such room (the stepper is
+        narrow, or another screen is up) or in the accessible mode, the status line alone
+        says it."""
+        screen = self._wizard_screen
+        return (
+            not self.config.accessible
+            and screen is not None
+            and self.screen is screen
+            and screen.has_class("-wide")
+        )
 
     def _on_progress(self, message: str) -> None:
         """The engine's progress lines; it may call from a keyring thread."""
@@ -243,6 +277,17 @@ class WizardApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(help_sections(self.screen), demo=self.config.demo))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Back and forward belong to the steps: hidden on the other screens (a dialog, the
+        secret shown once), dimmed where there is nowhere to go."""
+        if action in ("step_back", "forward"):
+            screen = self.wizard_screen() if self._wizard_screen is not None else None
+            if screen is None or self.screen is not screen:
+                return False
+            if action == "step_back":
+                return True if screen.current > 1 else None
+        return True
 
     def action_step_back(self) -> None:
         self.wizard_screen().go_back()

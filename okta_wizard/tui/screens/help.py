@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.keys import format_key
 from textual.screen import ModalScreen, Screen
@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from okta_wizard.tui.demo import DemoInfo, sandbox_help
+from okta_wizard.tui.widgets.rows import Rows, rows_text
 
 OURS = "okta_wizard."
 
@@ -114,13 +115,7 @@ class HelpScreen(ModalScreen[None]):
             for index, section in enumerate(self.sections):
                 yield Static(section.title, classes="step-title")
                 key_id = "help-keys" if index == 0 else f"help-keys-{index}"
-                with Vertical(id=key_id, classes="help-keys"):
-                    for keys, what in section.rows:
-                        key = Static(keys, markup=False, classes="help-key")
-                        key.styles.width = width  # one column for every section's keys
-                        yield Horizontal(
-                            key, Static(what, markup=False, classes="help-what"), classes="help-row"
-                        )
+                yield Rows(section.rows, name_width=width, id=key_id, classes="help-keys")
             yield Static(
                 "enter presses the focused button or submits the field. The secret is shown "
                 "only masked unless you press r; nothing you see here is written to a file. "
@@ -131,7 +126,4 @@ class HelpScreen(ModalScreen[None]):
 
 def shown_text(screen: Screen[object], selector: str) -> str:
     """The plain text of the help's keys (tests, and the accessible mode's reading order)."""
-    rows = []
-    for row in screen.query(f"{selector} .help-row"):
-        rows.append("  ".join(str(s.render()) for s in row.query(Static)))
-    return "\n".join(rows)
+    return rows_text(screen, selector)

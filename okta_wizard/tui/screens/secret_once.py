@@ -18,7 +18,7 @@ from textual.widgets import Button, Static
 
 from okta_wizard.clipboard import CLEAR_AFTER_SECONDS
 from okta_wizard.tui.messages import Announce
-from okta_wizard.tui.text import plain, styled
+from okta_wizard.tui.text import plain, prose, styled
 from okta_wizard.tui.widgets.keybar import KeyBar
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS, SecretView
 
@@ -75,8 +75,9 @@ class SecretNotStoredScreen(Screen[None]):
                     "  1. Press r to reveal it or c to copy it into your password manager "
                     "(the clipboard is cleared after "
                     f"{self.clear_after:g} s, or when this view closes).\n"
-                    f"  2. Fix the keyring, then run okta-wizard again: {self.error.remedy}"
-                ),
+                    "  2. Fix the keyring, then run okta-wizard again: "
+                )
+                + prose(self.error.remedy),
                 id="unstored-todo",
             )
             yield Static(plain(f"Why: {self.error.message}"), classes="dim", id="unstored-why")

@@ -60,6 +60,7 @@ class WizardScreen(Screen[None]):
     # Under 100 columns (80x24 is the smallest usual terminal) the stepper narrows.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
+        Binding("escape", "app.step_back", "Back", show=False, tooltip="Back to the previous step"),
         Binding("tab", "app.focus_next", show=False, tooltip="Next field or button"),
         Binding("shift+tab", "app.focus_previous", show=False, tooltip="Previous field or button"),
     ]
@@ -107,9 +108,13 @@ class WizardScreen(Screen[None]):
     def has_pane(self, step: int) -> bool:
         return bool(self.query(f"#step-{step}"))
 
-    def show_announcement(self, text: Content) -> None:
+    def show_announcement(self, text: Content, severity: str = "information") -> None:
+        """The status line: the last announcement, marked in words as well as colour."""
+        mark = {"error": "✘ ", "warning": "⚠ "}.get(severity, "")
         for line in self.query("#announce").results(Static):  # none before compose
-            line.update(text)
+            line.update(Content(mark) + text)
+            line.set_class(severity == "error", "error")
+            line.set_class(severity == "warning", "warning")
 
     def show_step(self, step: int) -> None:
         """Show `step`: at once when its pane exists, else once it is mounted."""

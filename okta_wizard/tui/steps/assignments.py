@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Button, RadioButton, RadioSet, Static
+from textual.widgets import Button, RadioSet, Static
 
 from okta_wizard.tui.steps.base import StepPane
 from okta_wizard.tui.text import styled
+from okta_wizard.tui.widgets.choice import Choice
 from okta_wizard.tui.widgets.group_picker import GroupPicker
 
 if TYPE_CHECKING:
@@ -28,9 +29,9 @@ class AssignmentsPane(StepPane):
 
     def compose_body(self) -> ComposeResult:
         with RadioSet(id="assign-mode"):
-            yield RadioButton("Everyone in the org", value=True, id="mode-everyone")
-            yield RadioButton("Selected groups", id="mode-groups")
-            yield RadioButton("Skip (assign later in Okta)", id="mode-none")
+            yield Choice("Everyone in the org", value=True, id="mode-everyone")
+            yield Choice("Selected groups", id="mode-groups")
+            yield Choice("Skip (assign later in Okta)", id="mode-none")
         yield GroupPicker(self._search, id="group-picker")
         yield Static(INVITE_REMINDER, id="invite-reminder", classes="note")
         yield Static("", id="assign-result")
@@ -45,8 +46,8 @@ class AssignmentsPane(StepPane):
     def focus_first(self) -> None:
         self.focus_control(self.query_one("#assign-mode", RadioSet))
 
-    async def _search(self, text: str) -> list[Group]:
-        return await self.wizard.session.require().search_groups(text)
+    async def _search(self, text: str, at_most: int) -> list[Group]:
+        return await self.wizard.session.require().search_groups(text, at_most)
 
     @property
     def mode(self) -> str:

@@ -23,7 +23,7 @@ from okta_wizard.errors import WizardError
 from okta_wizard.setup.spec import STEP_TITLES
 from okta_wizard.tui.demo import DemoInfo, demo_remedy
 from okta_wizard.tui.messages import Announce, Severity
-from okta_wizard.tui.text import styled
+from okta_wizard.tui.text import prose, styled, unquoted
 from okta_wizard.tui.wizard_app import WizardApp
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def describe_error(exc: BaseException, demo: DemoInfo | None = None) -> tuple[st
         return exc.message, exc.remedy or "Fix the problem above, then try again."
     return (
         f"Unexpected error ({type(exc).__name__}).",
-        "Try again; your progress is saved. If it persists, run `okta-wizard status`.",
+        "Try again. If it persists, run `okta-wizard status` to see what is saved.",
     )
 
 
@@ -55,7 +55,7 @@ def check_line(check: Check) -> Content:
     mark = "[b green]✔ PASS[/]" if check.ok else "[b red]✘ FAIL[/]"
     line = styled(f"{mark} $name: $detail", name=check.name, detail=check.detail)
     if not check.ok and check.remedy:
-        line += styled("\n      → $remedy", remedy=check.remedy)
+        line += Content("\n      → ") + prose(check.remedy)
     return line
 
 
@@ -121,10 +121,11 @@ class StepPane(Vertical):
     def show_error(self, exc: BaseException) -> None:
         what, todo = describe_error(exc, self.wizard.config.demo)
         box = self.query_one(".error-box", Static)
-        box.update(styled("[b]✘ $what[/b]\n→ $todo", what=what, todo=todo))
+        # The remedy is the wizard's own advice (its `names` in bold); `what` may quote Okta.
+        box.update(styled("[b]✘ $what[/b]\n→ ", what=what) + prose(todo))
         box.add_class("shown")
         self.show_progress("")
-        self.announce(f"Error: {what} {todo}", severity="error")
+        self.announce(f"Error: {what} {unquoted(todo)}", severity="error")
         self.show_newest()
 
     def announce(self, text: str, *, severity: Severity = "information") -> None:
@@ -133,11 +134,12 @@ class StepPane(Vertical):
     def show_newest(self) -> None:
         """Bring the end of the step (results, an error, the link) into view.
 
-        Scrolling right after an update is too early: the new height is known only after the
-        next layout, so a small terminal would stop short of it. Textual's anchor scrolls at
-        layout time instead; the admin's own scrolling or a focus change releases it.
+        Once the content just updated has been laid out (scroll_end waits for the next
+        refresh): at once, the new height is not known and a small terminal would stop short.
+        Not Textual's anchor: an anchored body shorter than its view is drawn at the bottom
+        (step 1 moved down under its own title after the check).
         """
-        self.body.anchor()
+        self.body.scroll_end(animate=False)
 
     def clear_error(self) -> None:
         box = self.query_one(".error-box", Static)

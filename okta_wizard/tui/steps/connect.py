@@ -17,6 +17,7 @@ from okta_wizard.orgurl import parse_org_url
 from okta_wizard.tui.demo import empty_token_remedy
 from okta_wizard.tui.steps.base import StepPane, check_line
 from okta_wizard.tui.text import lines, plain, styled
+from okta_wizard.tui.widgets.choice import Choice
 from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.service_app_fields import ServiceAppFields
 
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
 
 METHODS = ("token", "service-app")
 URL_HINT_DEBOUNCE = 0.25  # seconds of no typing before the org URL is judged
+
+
+ENGINES = {"idx": "Identity Engine", "v1": "Classic Engine"}
+
+
+def engine_name(pipeline: str) -> str:
+    """Okta's name for the org's engine, from its pipeline ("idx", "v1"); any other value is
+    shown as what it is."""
+    return ENGINES.get(pipeline, f"pipeline {pipeline}" if pipeline else "engine not said")
 
 
 def actor_line(actor: Actor) -> Content:
@@ -55,8 +65,8 @@ class ConnectPane(StepPane):
         yield Static("", id="org-url-hint", classes="hint")
         yield Label("Sign in with")
         with RadioSet(id="auth-method"):
-            yield RadioButton("API token", value=True, id="auth-token")
-            yield RadioButton("OAuth 2.0 service app (private key)", id="auth-service-app")
+            yield Choice("API token", value=True, id="auth-token")
+            yield Choice("OAuth 2.0 service app (private key)", id="auth-service-app")
         with Vertical(id="token-fields"):
             if self.wizard.config.demo is not None:
                 yield Label("API token (the demo's own, filled in and masked; F1 shows it)")
@@ -229,7 +239,7 @@ class ConnectPane(StepPane):
         self.query_one("#connect-who", Static).update(
             Content("Signed in as ")
             + actor_line(report.actor)
-            + plain(f" · org {report.org.url} ({report.org.pipeline})")
+            + plain(f" · org {report.org.url} ({engine_name(report.org.pipeline)})")
         )
         self.query_one("#connect-checks", Static).update(
             lines(check_line(c) for c in report.checks)

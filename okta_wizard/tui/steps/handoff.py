@@ -8,19 +8,31 @@ import re
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Input, Label, Select, Static
 
 from okta_wizard.errors import UsageError
 from okta_wizard.secret import Secret
 from okta_wizard.tui.steps.base import StepPane
 from okta_wizard.tui.text import plain
+from okta_wizard.tui.widgets.choice import Toggle
 from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.secret_view import SecretView
 
 EXPIRIES = ("10min", "1hour", "1day", "1week", "1month")
 DEFAULT_EXPIRE = "1week"
-BURN_ON = "Burn after reading: the link opens once, then the server deletes it."
+_UNITS = {"min": "minute", "hour": "hour", "day": "day", "week": "week", "month": "month"}
+
+
+def expiry_words(code: str) -> str:
+    """ "10min" -> "10 minutes", "1week" -> "1 week": the server's codes, said in words."""
+    found = re.fullmatch(r"(\d+)([a-z]+)", code)
+    if found is None or found.group(2) not in _UNITS:
+        return code
+    count, unit = int(found.group(1)), _UNITS[found.group(2)]
+    return f"{count} {unit}{'s' if count != 1 else ''}"
+
+
+BURN_ON = "The link opens once, then the server deletes it."
 BURN_OFF = (
     "Burn after reading is OFF: the link opens again and again until it expires. "
     "Turn it on unless Upflow asked otherwise."
@@ -60,11 +72,13 @@ class HandoffPane(StepPane):
         yield Input(placeholder="acme.com", id="handoff-domains")
         yield Label("Link expiry")
         yield Select(
-            [(e, e) for e in EXPIRIES], value=DEFAULT_EXPIRE, allow_blank=False, id="handoff-expire"
+            [(expiry_words(e), e) for e in EXPIRIES],
+            value=DEFAULT_EXPIRE,
+            allow_blank=False,
+            id="handoff-expire",
         )
-        with Horizontal(id="handoff-burn-row"):
-            yield Switch(value=True, id="handoff-burn")
-            yield Static(BURN_ON, id="handoff-burn-note")
+        yield Toggle("Burn after reading", value=True, id="handoff-burn")
+        yield Static(BURN_ON, id="handoff-burn-note")
         yield Label("Link password (optional; masked)")
         yield SecretInput(placeholder="leave empty for none", id="handoff-password")
         yield Static(PASSWORD_NOTE, id="handoff-password-hint", classes="dim")
@@ -98,8 +112,8 @@ class HandoffPane(StepPane):
     def focus_first(self) -> None:
         self.focus_control(self.query_one("#handoff-domains", Input))
 
-    @on(Switch.Changed, "#handoff-burn")
-    def _burn_changed(self, event: Switch.Changed) -> None:
+    @on(Toggle.Changed, "#handoff-burn")
+    def _burn_changed(self, event: Toggle.Changed) -> None:
         note = self.query_one("#handoff-burn-note", Static)
         note.update(BURN_ON if event.value else BURN_OFF)
         note.set_class(not event.value, "warning")
@@ -159,7 +173,7 @@ class HandoffPane(StepPane):
                 email_domains=domains,
                 expire=expire,
                 password=self.link_password(),
-                burn_after_reading=self.query_one("#handoff-burn", Switch).value,
+                burn_after_reading=self.query_one("#handoff-burn", Toggle).value,
             )
         finally:
             button.loading = False

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Button, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Label, RadioSet, Static
 
 from okta_wizard.tui.steps.base import StepPane
 from okta_wizard.tui.text import lines, plain, styled
+from okta_wizard.tui.widgets.choice import Choice, choice_mark
 
 SIGN_IN_METHODS = (
     ("OIDC - OpenID Connect", True, "what Upflow uses: sign-in with an ID token"),
@@ -24,7 +25,7 @@ APP_TYPES = (
 
 def _choices(options: tuple[tuple[str, bool, str], ...]) -> str:
     return "\n".join(
-        f"{'◉' if chosen else '○'} {name}  [dim]— {why}[/dim]" for name, chosen, why in options
+        f"{choice_mark(chosen)} {name}  [dim]— {why}[/dim]" for name, chosen, why in options
     )
 
 
@@ -39,8 +40,8 @@ class IntegrationPane(StepPane):
         yield Static(_choices(APP_TYPES), id="app-types")
         yield Static("", id="existing-app")
         with RadioSet(id="existing-choice"):
-            yield RadioButton("Reuse it and repair what differs from the guide", value=True)
-            yield RadioButton("Reuse it as it is (no change in Okta)")
+            yield Choice("Reuse it and repair what differs from the guide", value=True)
+            yield Choice("Reuse it as it is (no change in Okta)")
 
     def compose_actions(self) -> ComposeResult:
         yield Button("Continue ▶", id="integration-next", variant="primary", disabled=True)

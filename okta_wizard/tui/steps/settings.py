@@ -13,9 +13,10 @@ from textual.widgets import Button, Input, Label, Static
 from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI
 from okta_wizard.tui.steps.base import StepPane
 from okta_wizard.tui.text import plain, styled
+from okta_wizard.tui.widgets.choice import choice_mark
 
 if TYPE_CHECKING:
-    from okta_wizard.setup.engine import SecretNotStored
+    from okta_wizard.setup.engine import AppReport, SecretNotStored
 
 
 def redirect_problem(value: str, expected: str) -> str:
@@ -27,6 +28,15 @@ def redirect_problem(value: str, expected: str) -> str:
     if parts.scheme != "https" or not parts.hostname:
         return "must be an https:// URL"
     return f"Upflow only accepts {expected}"
+
+
+# Where the client secret came from, and that it is in the keyring now (one sentence each).
+SECRET_WHERE = {
+    "created": "Client secret (returned by Okta on creation) is stored in the keyring",
+    "keyring": "Client secret is stored in the keyring (it was there already)",
+    "okta": "Client secret (read back from Okta) is stored in the keyring",
+    "new": "Client secret (a new one, made in Okta) is stored in the keyring",
+}
 
 
 def label_problem(value: str) -> str:
@@ -47,7 +57,8 @@ class SettingsPane(StepPane):
         yield Input(id="app-label")
         yield Static("", id="app-label-hint", classes="hint")
         yield Label("Grant type")
-        yield Static("◉ Authorization Code   [dim](only; no implicit, no refresh token)[/dim]")
+        only = "[dim](only; no implicit, no refresh token)[/dim]"
+        yield Static(f"{choice_mark(True)} Authorization Code   {only}")
         yield Label("Sign-in redirect URI")
         yield Input(SIGN_IN_REDIRECT_URI, id="sign-in-uri")
         yield Static("", id="sign-in-uri-hint", classes="hint")
@@ -134,34 +145,36 @@ class SettingsPane(StepPane):
         finally:
             button.loading = False
         self.show_progress("")
+        self.show_result(report)
+        self.query_one("#settings-next", Button).focus()
+        self.announce(f"{self._verb(report)} the app; the secret is in the keyring.")
+
+    @staticmethod
+    def _verb(report: AppReport) -> str:
+        return "Created" if report.created else "Reusing"
+
+    def show_result(self, report: AppReport) -> None:
+        """The app made or reused, and where its secret is (also when a resume reused it)."""
         self.state.app = report
-        verb = "Created" if report.created else "Reusing"
         repaired = (
             "; repaired " + ", ".join(d.field for d in report.repaired) if report.repaired else ""
         )
-        where = {
-            "created": "returned by Okta on creation",
-            "keyring": "already in the keyring",
-            "okta": "read back from Okta",
-            "new": "a new secret made in Okta",
-        }[report.secret_source]
         self.query_one("#settings-result", Static).update(
             styled(
                 "[b green]✔[/] $verb “$label” · client_id $client_id$repaired\n"
-                "[b green]✔[/] Client secret ($where) is stored in the keyring: $backend",
-                verb=verb,
+                "[b green]✔[/] $secret: $backend",
+                verb=self._verb(report),
                 label=report.app.label,
                 client_id=report.app.client_id,
                 repaired=repaired,
-                where=where,
+                secret=SECRET_WHERE[report.secret_source],
                 backend=report.keyring_backend,
             )
         )
-        button.disabled = True
-        next_button = self.query_one("#settings-next", Button)
-        next_button.disabled = False
-        next_button.focus()
-        self.announce(f"{verb} the app; the secret is in the keyring.")
+        self.query_one("#app-label", Input).disabled = True  # the app exists: it has its name
+        self.query_one("#settings-create", Button).disabled = True
+        self.query_one("#settings-next", Button).disabled = False
+        self.show_newest()  # the result, on a small terminal too
 
     def _secret_not_stored(self, exc: SecretNotStored) -> None:
         """The app exists, its secret is only in memory: show it once on its own view."""

@@ -1,7 +1,10 @@
 """Group picker: searches Okta as the admin types (debounced, server-side, stale results dropped).
 
 Never lists every group: an org can hold 50,000. Each keystroke restarts one exclusive worker
-that waits DEBOUNCE_SECONDS, asks the engine, and shows the answer only if the text is unchanged.
+that waits DEBOUNCE_SECONDS, asks the engine for at most SHOWN_AT_MOST groups, and shows the
+answer only if the text is unchanged. Okta does not say how many groups match in all, so a
+full page is said to be a page ("first 20 shown"), never a total. Each result is one line,
+marked `[x]` when selected and `[ ]` when not (the state is text, not colour).
 """
 
 from __future__ import annotations
@@ -26,7 +29,15 @@ if TYPE_CHECKING:
     from okta_wizard.okta.models import Group
 
 DEBOUNCE_SECONDS = 0.12
+SHOWN_AT_MOST = 20  # groups asked of Okta per search
 EMPTY_GROUP_NOTE = "0 members: assigning it lets nobody sign in"
+
+
+def matches_text(count: int, text: str) -> str:
+    """What the results are: all the matches, or only the first page of them."""
+    if count >= SHOWN_AT_MOST:
+        return f"First {count} groups matching “{text}” shown: type more to narrow."
+    return f"{count} group{'s' if count != 1 else ''} match{'es' if count == 1 else ''} “{text}”."
 
 
 def members_text(count: int | None) -> Text:
@@ -38,7 +49,7 @@ def members_text(count: int | None) -> Text:
     return Text(f"{count:,} member{'s' if count != 1 else ''}", style="dim")
 
 
-SearchGroups = Callable[[str], Awaitable[list["Group"]]]
+SearchGroups = Callable[[str, int], Awaitable[list["Group"]]]  # (text, at most) -> groups
 
 
 class GroupPicker(Vertical):
@@ -88,7 +99,7 @@ class GroupPicker(Vertical):
             return
         status.update(styled("Searching Okta for “$text”…", text=text))
         try:
-            groups = await self.search(text)
+            groups = await self.search(text, SHOWN_AT_MOST)
         except Exception as exc:  # shown in place; the admin can type again
             status.update(styled("Search failed: $why", why=_failure(exc)))
             status.add_class("error")
@@ -97,8 +108,8 @@ class GroupPicker(Vertical):
             return  # stale: the admin typed on while Okta answered
         if groups:
             exact = any(g.name.lower() == text.lower() for g in groups)
-            note = "" if exact else f" (no group is named exactly “{text}”)"
-            message = plain(f"{len(groups)} group(s) match “{text}”{note}. Enter adds one.")
+            note = "" if exact else f" No group is named exactly “{text}”."
+            message = plain(f"{matches_text(len(groups), text)}{note} Enter adds the first.")
         else:
             message = plain(
                 f"No group in Okta matches “{text}”. Check the name in the Admin Console."
@@ -123,7 +134,7 @@ class GroupPicker(Vertical):
 
     def option_text(self, group: Group) -> Text:
         """One result: selected mark, name, kind, member count (empty flagged), description."""
-        line = Text("✔ " if group.id in self.selected else "  ")
+        line = Text("[x] " if group.id in self.selected else "[ ] ")
         line.append(group.name)
         if group.type != "OKTA_GROUP":
             line.append(f"  ({group.type})", style="dim")

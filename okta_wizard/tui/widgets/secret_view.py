@@ -97,6 +97,8 @@ class SecretView(Vertical, can_focus=True):
         if self._hide_timer is not None:
             self._hide_timer.stop()
         self._hide_timer = self.set_timer(self.reveal_seconds, self.action_hide)
+        # Where the admin is looking: the value itself, not the end of a scrolled step.
+        self.call_after_refresh(self.scroll_visible, animate=False)
         self.post_message(Announce(f"{self.label} revealed for {self.reveal_seconds:g} seconds"))
 
     def action_hide(self) -> None:
