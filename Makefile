@@ -18,10 +18,12 @@ demo: $(STAMP)
 debs:
 	sh scripts/install-debs.sh
 
+# lint-imports: the layers of CONTRIBUTING.md (contracts in pyproject.toml).
 # The admins' laptops: typeshed marks what Windows and macOS lack (fcntl, os.fchmod, SIGHUP...).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(VENV)/bin/mypy --platform win32
 	$(VENV)/bin/mypy --platform darwin
 

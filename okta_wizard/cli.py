@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from okta_wizard import __version__
 from okta_wizard.clipboard import clear_note, configured_clear_after
 from okta_wizard.errors import ExitCode, WizardError
+from okta_wizard.handoff.expiry import DEFAULT_EXPIRE, EXPIRIES
 
 ORG_URL_ENV = "OKTA_WIZARD_ORG_URL"
-EXPIRY_CHOICES = ("5min", "10min", "1hour", "1day", "1week", "1month", "1year", "never")
 
 COMMANDS: dict[str, str] = {
     "demo": "the wizard against the built-in sandbox org; no Okta account needed",
@@ -26,8 +26,10 @@ COMMANDS: dict[str, str] = {
     "status": "saved progress, per org, without secrets",
     "credentials": "copy-safe view of client_id, issuer and the masked secret",
     "send": "step 6 alone: the one-time link from the keyring-held credentials",
-    "verify": "live checks of an existing setup (drift, secret works, issuer; --sign-in)",
+    "verify": "live checks of a setup (drift, secret works, issuer; --sign-in, --activity)",
     "test-sign-in": "a real OIDC sign-in through the Upflow app: shows what Upflow will receive",
+    "rotate": "a new client secret handed to Upflow; --finish retires the old one",
+    "remove": "revoke the link, deactivate and delete the app, forget it locally (asks first)",
     "sandbox": "run the sandbox Okta org (and its one-time-link endpoint) as a server",
     "forget": "delete saved progress and the keyring entry for an org (asks first)",
 }
@@ -116,9 +118,9 @@ def _add_send_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--expire",
-        default="1week",
+        default=DEFAULT_EXPIRE,
         metavar="WHEN",
-        help=f"link expiry: {', '.join(EXPIRY_CHOICES)} (default: 1week)",
+        help=f"link expiry: {', '.join(EXPIRIES)} (default: {DEFAULT_EXPIRE})",
     )
     g.add_argument(
         "--password-from-env",
@@ -154,6 +156,58 @@ def _add_sign_in_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_lifecycle_plans(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument(
+        "--rotate",
+        action="store_true",
+        help="what `rotate` and then `rotate --finish` would do (instead of apply)",
+    )
+    g.add_argument(
+        "--remove", action="store_true", help="what `remove` would remove (instead of apply)"
+    )
+
+
+def _add_rotate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("rotate", help=COMMANDS["rotate"])
+    _add_org_options(p)
+    _add_app_options(p)
+    stage = p.add_mutually_exclusive_group()
+    stage.add_argument(
+        "--finish",
+        action="store_true",
+        help="once Upflow confirms it uses the new secret: deactivate, then delete, the old one",
+    )
+    stage.add_argument(
+        "--abort",
+        action="store_true",
+        help="keep the old secret: deactivate and delete the new one, delete its unread link",
+    )
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="do not ask: delete an inactive secret in the way (rotate), retire the old secret "
+        "(--finish) or the new one (--abort)",
+    )
+    _add_send_options(p)
+    _add_json(p)
+
+
+def _add_remove(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("remove", help=COMMANDS["remove"])
+    _add_org_options(p)
+    _add_app_options(p)
+    p.add_argument(
+        "--yes", action="store_true", help="do not ask (needs --confirm-label with the app's label)"
+    )
+    p.add_argument(
+        "--confirm-label",
+        metavar="LABEL",
+        help="the app's label, typed out, to confirm a run without a terminal",
+    )
+    _add_json(p)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="okta-wizard",
@@ -185,6 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
             help="if the keyring's secret is lost or no longer active, create a new one "
             "instead of reading the active one",
         )
+        if name == "plan":
+            _add_lifecycle_plans(p)
         if name == "apply":
             p.add_argument("--yes", action="store_true", help="repair drift without asking")
             p.add_argument("--send", action="store_true", help="also create the one-time link")
@@ -239,6 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="once every check passes, a test sign-in (as test-sign-in; asks unless --yes)",
     )
     _add_sign_in_options(p)
+    p.add_argument(
+        "--activity",
+        action="store_true",
+        help="also read Okta's System Log: last sign-in through the app, distinct users in "
+        "30 days, last failure (a service app needs the okta.logs.read scope)",
+    )
     p.add_argument("--yes", action="store_true", help="do not ask before changing the app")
     _add_json(p)
 
@@ -258,6 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--yes", action="store_true", help="add the temporary redirect URI without asking"
     )
     _add_json(p)
+
+    _add_rotate(sub)
+    _add_remove(sub)
 
     p = sub.add_parser("sandbox", help=COMMANDS["sandbox"])
     p.add_argument("--host", default="127.0.0.1", help="loopback address to bind")

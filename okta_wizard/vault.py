@@ -4,6 +4,7 @@ Synchronous on purpose (the TUI calls it from thread workers, the engine through
 `asyncio.to_thread`). `keyring` is imported lazily: it is slow and it talks to D-Bus.
 
 Entries: service `okta-wizard`, username `<org origin>/<client_id>` for the client secret,
+`<org origin>/<client_id>/previous` for the secret a rotation replaces (until it is retired),
 `<org origin>/link/<paste id>` for a one-time link's delete token, and
 `<org origin>/service-app-key/<client_id>` for a service app's private key the admin chose to
 import (`apply --import-key`).
@@ -35,9 +36,10 @@ from typing import Any, Literal
 
 from okta_wizard.errors import KeyringUnavailable
 from okta_wizard.secret import Secret
-from okta_wizard.setup.spec import KEYRING_SERVICE
 from okta_wizard.textsafe import visible
 
+# The keyring service of every entry (user names: `<org origin>/<client id>` and the like).
+KEYRING_SERVICE = "okta-wizard"
 BACKEND_ENV = "PYTHON_KEYRING_BACKEND"
 SECURE_KEYRINGS = "Secret Service, KWallet, macOS Keychain or Windows Credential Locker"
 
@@ -72,6 +74,10 @@ _SECRET_SERVICE_PROVIDERS = {
 
 def client_secret_entry(org_origin: str, client_id: str) -> str:
     return f"{org_origin}/{client_id}"
+
+
+def previous_client_secret_entry(org_origin: str, client_id: str) -> str:
+    return f"{org_origin}/{client_id}/previous"
 
 
 def delete_token_entry(org_origin: str, paste_id: str) -> str:
@@ -330,6 +336,17 @@ class Vault:
 
     def delete_client_secret(self, org_origin: str, client_id: str) -> bool:
         return self._delete(client_secret_entry(org_origin, client_id))
+
+    # -- the secret a rotation replaces: kept until `rotate --finish` retires it
+    def store_previous_client_secret(self, org_origin: str, client_id: str, secret: Secret) -> None:
+        self._set(previous_client_secret_entry(org_origin, client_id), secret.reveal())
+
+    def load_previous_client_secret(self, org_origin: str, client_id: str) -> Secret | None:
+        value = self._get(previous_client_secret_entry(org_origin, client_id))
+        return Secret(value) if value else None
+
+    def delete_previous_client_secret(self, org_origin: str, client_id: str) -> bool:
+        return self._delete(previous_client_secret_entry(org_origin, client_id))
 
     # -- a one-time link's delete token (the hand-off stores it to revoke an unread link)
     def store_delete_token(self, org_origin: str, paste_id: str, token: Secret) -> None:

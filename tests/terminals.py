@@ -118,9 +118,10 @@ class PtyProcess:
 
 class Tmux:
     """A tmux server of the test's own, built with -f /dev/null: its socket is under the test's
-    tmp dir (`-S`), so no other server is reached and nothing is left in /tmp/tmux-UID. One
-    session `t` with one pane of a fixed size, kept after its command ends (remain-on-exit).
-    Waits read the pane's text until it shows what is expected, within generous bounds."""
+    tmp dir (`-S`), so no other server is reached and nothing is left in tmux's shared socket
+    folder. One session `t` with one pane of a fixed size, kept after its command ends
+    (remain-on-exit). Waits read the pane's text until it shows what is expected, within
+    generous bounds."""
 
     SESSION = "t"
 

@@ -20,7 +20,8 @@ from okta_wizard.errors import UsageError
 from okta_wizard.okta.credentials import ApiToken, Credential, ServiceAppKey
 from okta_wizard.orgurl import EXAMPLE, OrgUrl, parse_org_url
 from okta_wizard.secret import Secret
-from okta_wizard.setup.spec import looks_like_client_id
+from okta_wizard.setup.spec import CLIENT_ID_RULE, DEFAULT_LABEL, check_label, looks_like_client_id
+from okta_wizard.setup.values import RateLimitWait
 
 if TYPE_CHECKING:
     from okta_wizard.setup.engine import AssignmentChoice, Check, SetupOptions
@@ -101,7 +102,7 @@ def credential_from(args: argparse.Namespace) -> Credential:
         return ApiToken(read_token())
     if not looks_like_client_id(client_id):
         raise UsageError(
-            "--client-id is not a client id (letters, digits, '-' and '_' only).",
+            f"--client-id is not a client id ({CLIENT_ID_RULE}).",
             remedy="Copy the Client ID from the service app's General tab (Admin Console).",
         )
     key_id = getattr(args, "key_id", None)
@@ -225,10 +226,7 @@ def assignment_from(args: argparse.Namespace, *, required: bool) -> AssignmentCh
 
 
 def label_from(args: argparse.Namespace) -> str:
-    label = str(getattr(args, "label", "Upflow SSO") or "").strip()
-    if not label or len(label) > 100 or not label.isprintable():
-        raise UsageError("The app label is empty or too long.", remedy="Pass --label TEXT.")
-    return label
+    return check_label(str(getattr(args, "label", DEFAULT_LABEL) or ""))
 
 
 def options_from(args: argparse.Namespace, *, assignment_required: bool) -> SetupOptions:
@@ -256,6 +254,8 @@ def make_vault(args: argparse.Namespace) -> Vault:
 
 
 def progress(message: str) -> None:
+    if isinstance(message, RateLimitWait):  # a wait a person may end: say how
+        message = f"{message} (Ctrl+C stops here; the same command resumes)"
     print(f"… {message}", file=sys.stderr, flush=True)
 
 

@@ -102,6 +102,9 @@ async def _apply(args: argparse.Namespace, options: SetupOptions, send: _SendPla
         except WizardError as exc:
             _print_resume_hint(setup, resumable=_rerun_can_fix(exc, SetupLocked))
             raise
+        except asyncio.CancelledError:  # Ctrl+C: main() says how to resume
+            _print_resume_hint(setup, resumable=False)
+            raise
     if sent is not None and send is not None:
         show_link(sent, send.delivery)
     if args.json:

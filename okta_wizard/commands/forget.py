@@ -61,8 +61,9 @@ def run(args: argparse.Namespace) -> int:
         )
     if saved is not None and saved.app_id:
         print(
-            f"The app {saved.app_id} in Okta is untouched; deactivate and delete it in the "
-            "Admin Console if Upflow no longer uses it."
+            f"The app {saved.app_id} in Okta is untouched; if Upflow no longer uses it, "
+            "deactivate and delete it in the Admin Console (or with `okta-wizard remove`, which "
+            "finds it by its label)."
         )
     if saved is not None and saved.test_redirect_uri:
         print(

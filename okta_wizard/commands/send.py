@@ -206,6 +206,9 @@ def _send(args: argparse.Namespace, origin: str, options: SendOptions, delivery:
         # Step 5 verified the app holds exactly these before the setup was marked done.
         redirect_uris=(SIGN_IN_REDIRECT_URI,),
         post_logout_redirect_uris=(SIGN_OUT_REDIRECT_URI,),
+        # A rotation's new secret (in the keyring once stored), sent again: say it replaces.
+        replaces_previous=saved.rotation is not None
+        and saved.rotation.stage in ("stored", "handed_off", "finishing"),
     )
     sent = asyncio.run(hand_off(vault, saved, source, options))
     show_link(sent, delivery)

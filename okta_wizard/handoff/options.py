@@ -11,15 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from okta_wizard.errors import UsageError
-from okta_wizard.handoff.message import normalize_email_domain
-from okta_wizard.handoff.privatebin import normalize_server_url, validate_expire, validate_password
+from okta_wizard.handoff.expiry import validate_expire
+from okta_wizard.handoff.message import normalize_email_domain, parse_email_domains
+from okta_wizard.handoff.privatebin import normalize_server_url, validate_password
 from okta_wizard.secret import Secret
 
 
 @dataclass(frozen=True)
 class SendOptions:
     server: str  # normalized: https://host/path/
-    expire: str  # one of privatebin.EXPIRIES
+    expire: str  # one of expiry.EXPIRIES
     email_domains: tuple[str, ...]  # normalized; empty: the domain of the admin's login
     password: Secret | None = field(default=None, repr=False)
     burn_after_reading: bool = True  # the wizard's switch; the commands always burn
@@ -41,7 +42,9 @@ def password_from_env(variable: str | None) -> Secret | None:
 
 
 def normalize_email_domains(raw: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(normalize_email_domain(d) for d in raw))
+    """Every `--email-domain` value, each read like the wizard's field (`parse_email_domains`:
+    "acme.com, acme.fr" is two), duplicates dropped; none given: empty (the admin's domain)."""
+    return tuple(dict.fromkeys(d for value in raw for d in parse_email_domains(value)))
 
 
 def send_options(

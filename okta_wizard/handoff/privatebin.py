@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from okta_wizard.errors import HandoffError, UsageError
 from okta_wizard.handoff.base58 import b58decode, b58encode
+from okta_wizard.handoff.expiry import DEFAULT_EXPIRE, EXPIRY_SECONDS, validate_expire
 from okta_wizard.orgurl import is_loopback_host
 from okta_wizard.secret import Secret
 from okta_wizard.textsafe import visible
@@ -31,20 +32,6 @@ from okta_wizard.textsafe import visible
 if TYPE_CHECKING:
     import httpx
 
-# PrivateBin's own expiry choices; a real server silently widens an unknown one to 1week,
-# so the client refuses it instead.
-EXPIRIES = ("5min", "10min", "1hour", "1day", "1week", "1month", "1year", "never")
-EXPIRY_SECONDS: dict[str, int | None] = {
-    "5min": 300,
-    "10min": 600,
-    "1hour": 3600,
-    "1day": 86400,
-    "1week": 604800,
-    "1month": 2592000,
-    "1year": 31536000,
-    "never": None,
-}
-DEFAULT_EXPIRE = "1week"
 
 KEY_BYTES = 32
 SALT_BYTES = 8
@@ -111,17 +98,6 @@ class EncryptedPaste:
 
 
 # ---------------------------------------------------------------------------- validation
-
-
-def validate_expire(value: str) -> str:
-    """Return the PrivateBin expiry name; refuse anything else rather than let it widen."""
-    name = value.strip().lower()
-    if name not in EXPIRIES:
-        raise UsageError(
-            f"Unknown link expiry {value.strip()!r}.",
-            remedy=f"Use one of: {', '.join(EXPIRIES)}.",
-        )
-    return name
 
 
 def validate_password(password: Secret | None) -> None:

@@ -1,14 +1,17 @@
 """The setup receipt for the IT ticket: what was configured, by whom, when. No secret, no link.
 
 The client secret appears only as its fingerprint, so a reader can compare it with
-`okta-wizard credentials` without anyone reading the secret aloud.
+`okta-wizard credentials` without anyone reading the secret aloud. Finished rotations of the
+secret are listed the same way (fingerprints and Okta's secret ids).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import MISSING, asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,20 @@ from okta_wizard.savedfile import (
 )
 
 RECEIPT_FILENAME = "receipt.json"
+MAX_ROTATIONS = 20  # the newest ones; an IT ticket needs the recent history, not all of it
+
+
+@dataclass(frozen=True)
+class RotationRecord:
+    """One finished rotation of the client secret (`okta-wizard rotate --finish`): which
+    secret replaced which, by fingerprint and Okta's secret ids. Never a value."""
+
+    started_at: str
+    finished_at: str
+    old_secret_id: str
+    old_fingerprint: str
+    new_secret_id: str
+    new_fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,7 @@ class Receipt:
     email_domains: tuple[str, ...] = ()
     sign_in_passed_at: str | None = None  # the last test sign-in that passed (ISO 8601, UTC)
     sign_in_email_domain: str = ""  # the email domain of its user; never the address
+    rotations: tuple[RotationRecord, ...] = ()  # oldest first
 
 
 RECEIPT_TITLE = "okta-wizard setup receipt: Okta single sign-on for Upflow"
@@ -73,7 +91,7 @@ def receipt_rows(r: Receipt) -> list[tuple[str, str]]:
         link = f"sent via {r.link_server}; never expires (burn after reading)"
     else:
         link = f"sent via {r.link_server}; expires {r.link_expires_at} ({r.link_expire})"
-    return [
+    rows = [
         ("Okta org", r.org_url),
         ("App", f"{r.label} (id {r.app_id})"),
         ("Client ID", r.client_id),
@@ -91,6 +109,16 @@ def receipt_rows(r: Receipt) -> list[tuple[str, str]]:
         ("Run by", r.run_by),
         ("Date", r.created_at),
     ]
+    rows += [
+        (
+            "Secret rotated",
+            f"{x.finished_at}: {x.old_fingerprint} (id {x.old_secret_id}) deactivated and "
+            f"deleted, replaced by {x.new_fingerprint} (id {x.new_secret_id}), started "
+            f"{x.started_at}",
+        )
+        for x in r.rotations
+    ]
+    return rows
 
 
 def _sign_in_row(r: Receipt) -> str:
@@ -105,13 +133,49 @@ def to_json(r: Receipt) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
 
 
+_SECRET_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+def _rotations_from_json(data: Mapping[str, Any]) -> tuple[RotationRecord, ...]:
+    value = data.get("rotations", [])
+    if not isinstance(value, list) or len(value) > MAX_ROTATIONS:
+        raise InvalidField(f"field rotations is not a list of at most {MAX_ROTATIONS} rotations")
+    records = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise InvalidField(f"field rotations[{i}] is not an object")
+        f = Fields(item, f"rotations[{i}].")
+        f.required(*(x.name for x in fields(RotationRecord)))
+        records.append(
+            RotationRecord(
+                started_at=_present("started_at", f.checked("started_at", is_timestamp, "a time")),
+                finished_at=_present(
+                    "finished_at", f.checked("finished_at", is_timestamp, "a timestamp")
+                ),
+                old_secret_id=_present(
+                    "old_secret_id", f.matching("old_secret_id", _SECRET_ID, "a secret id")
+                ),
+                old_fingerprint=_present(
+                    "old_fingerprint", f.optional_text("old_fingerprint", max_len=100)
+                ),
+                new_secret_id=_present(
+                    "new_secret_id", f.matching("new_secret_id", _SECRET_ID, "a secret id")
+                ),
+                new_fingerprint=_present(
+                    "new_fingerprint", f.optional_text("new_fingerprint", max_len=100)
+                ),
+            )
+        )
+    return tuple(records)
+
+
 # A receipt is about 1 KiB; a larger file is not one, and is refused before parsing.
 MAX_RECEIPT_BYTES = 256 * 1024
 
 
 def from_json(data: Mapping[str, Any]) -> Receipt:
     """Check every field (`InvalidField` names the first wrong one); text is made safe to show."""
-    from okta_wizard.handoff.privatebin import EXPIRIES
+    from okta_wizard.handoff.expiry import EXPIRIES
 
     f = Fields(data)
     f.required(*(x.name for x in fields(Receipt) if x.default is MISSING))
@@ -140,6 +204,7 @@ def from_json(data: Mapping[str, Any]) -> Receipt:
             "sign_in_email_domain", lambda v: v == "" or is_email_domain(v), "an email domain"
         )
         or "",
+        rotations=_rotations_from_json(data),
     )
 
 
@@ -175,3 +240,26 @@ def read_receipt(path: Path) -> Receipt | None:
         return from_json(data)
     except InvalidField as exc:
         raise SavedFileDamaged(path, str(exc), remedy=remedy) from None
+
+
+def rotations_in(path: Path) -> tuple[RotationRecord, ...]:
+    """The rotations the receipt at `path` records (none if it is missing or not readable):
+    a new hand-off's receipt carries them on."""
+    with contextlib.suppress(SavedFileDamaged):
+        receipt = read_receipt(path)
+        if receipt is not None:
+            return receipt.rotations
+    return ()
+
+
+def record_rotation(path: Path, record: RotationRecord) -> bool:
+    """Add a finished rotation to the receipt at `path`; False when there is no receipt.
+    Idempotent: a rotation already there (same new secret) is not added twice."""
+    receipt = read_receipt(path)
+    if receipt is None:
+        return False
+    if any(r.new_secret_id == record.new_secret_id for r in receipt.rotations):
+        return True
+    kept = (*receipt.rotations, record)[-MAX_ROTATIONS:]
+    write_receipt(replace(receipt, rotations=kept), path)
+    return True

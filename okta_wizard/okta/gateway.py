@@ -1,4 +1,4 @@
-"""The Okta gateway (interface; see issue 2). Every Okta call of the program passes here.
+"""The Okta gateway: every Okta call of the program passes here.
 
 Usage:
     async with Gateway(org_url, ApiToken(Secret(token))) as okta:
@@ -30,6 +30,8 @@ from okta_wizard.okta.models import (
     CreatedApp,
     Discovery,
     Group,
+    LogEvent,
+    LogEvents,
     OidcApp,
     OidcAppSettings,
     OrgInfo,
@@ -38,7 +40,7 @@ from okta_wizard.okta.models import (
     may_create_oidc_apps,
 )
 from okta_wizard.okta.oidc_urls import on_org_origin
-from okta_wizard.okta.retry import RawResponse, backoff_delay
+from okta_wizard.okta.retry import RawResponse, WaitListener, backoff_delay, rate_limit_delay
 from okta_wizard.okta.transport import Transport
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
@@ -54,6 +56,8 @@ APPS_MANAGE = (
 )
 GROUPS_READ = "the okta.groups.read scope or an admin role that can view groups"
 ROLES_READ = "the okta.roles.read scope or an admin role that can view admin roles"
+LOGS_READ = "the okta.logs.read scope or an admin role that may view the System Log"
+MAX_LOG_PAGES, LOG_PAGE_SIZE = 5, 1000  # a bounded read: at most 5,000 events (Okta's max page)
 MAX_PAGES = 50  # a runaway pagination link must not loop forever
 PAGE_SIZE = 200  # Okta's maximum for apps
 NEW_SECRET_BODY = {"status": "ACTIVE"}  # Okta generates the value
@@ -67,7 +71,9 @@ class Gateway:
         *,
         request_timeout: float = 30.0,
         max_wait: float = 120.0,
+        on_wait: WaitListener | None = None,
     ) -> None:
+        """`on_wait` is told before every wait for a rate limit (`retry.RateLimitWait`)."""
         self.org_url = org_url
         self.credential = credential
         self.request_timeout = request_timeout
@@ -79,6 +85,7 @@ class Gateway:
             request_timeout=request_timeout,
             max_wait=max_wait,
             calls=self.calls,
+            on_wait=on_wait,
         )
 
     def __repr__(self) -> str:
@@ -121,26 +128,33 @@ class Gateway:
 
     async def whoami(self) -> Actor:
         """The admin user behind an API token; for a service app, its client id (a service
-        app has no user), after a call that proves the credential works."""
+        app has no user), once a call proved the credential works (an earlier one of this
+        gateway's, else one made here)."""
         if isinstance(self.credential, ApiToken):
             response = await self._http.management(
                 "GET", "/api/v1/users/me", action="read who the API token belongs to"
             )
             return parse.user_actor_from_json(response.json())
-        # No 403 accepted here: a missing scope or admin role stops step 1 with an error that
-        # names it and where to grant it (service_app.management_error).
-        await self._http.management(
-            "GET", "/api/v1/apps", query={"limit": 1}, action="list apps", needs=APPS_READ
-        )
+        if not self._http.proven:
+            # No 403 accepted here: a missing scope or admin role stops step 1 with an error
+            # that names it and where to grant it (service_app.management_error).
+            await self._http.management(
+                "GET", "/api/v1/apps", query={"limit": 1}, action="list apps", needs=APPS_READ
+            )
         client_id = self.credential.client_id
         # `login` is what the journal and receipt record as the actor: the client id.
         return Actor(
             id=client_id, kind="service_app", login=client_id, display_name="OAuth service app"
         )
 
-    async def probe_permissions(self, actor: Actor) -> Permissions:
-        """Read-only preflight: may it read apps and groups, and which admin roles does it hold."""
-        can_read_apps = await self._can("GET", "/api/v1/apps", {"limit": 1}, "list apps")
+    async def probe_permissions(
+        self, actor: Actor, *, can_read_apps: bool | None = None
+    ) -> Permissions:
+        """Read-only preflight: may it read apps and groups, and which admin roles does it hold.
+        `can_read_apps`: the caller already knows (it read or was refused apps): not asked again.
+        """
+        if can_read_apps is None:
+            can_read_apps = await self._can("GET", "/api/v1/apps", {"limit": 1}, "list apps")
         can_read_groups = await self._can("GET", "/api/v1/groups", {"limit": 1}, "list groups")
         roles = await self.list_roles(actor)
         missing = []
@@ -202,14 +216,17 @@ class Gateway:
         )
         return self._app_or_fail(response, f"read app {app_id}")
 
-    async def create_oidc_app(self, settings: OidcAppSettings) -> CreatedApp:
+    async def create_oidc_app(
+        self, settings: OidcAppSettings, *, label_absent: bool = False
+    ) -> CreatedApp:
         """Create the app; its `client_secret` is in the answer, and only there.
 
-        Never a duplicate: an app with this label already there is a CONFLICT; after an
+        Never a duplicate: an app with this label already there is a CONFLICT (searched first,
+        unless `label_absent`: the caller's own search found none moments ago); after an
         ambiguous failure (timeout, dropped connection, 5xx) Okta is searched before any second
         attempt, and an app that was created anyway is recovered with its secret.
         """
-        existing = await self.find_apps_by_label(settings.label)
+        existing = [] if label_absent else await self.find_apps_by_label(settings.label)
         if existing:
             ids = ", ".join(a.id for a in existing)
             raise OktaError(
@@ -284,7 +301,7 @@ class Gateway:
         await self._lifecycle("/api/v1/apps/{id}/lifecycle/deactivate", app_id, "deactivate")
 
     async def delete_app(self, app_id: str) -> None:
-        """Okta deletes only an INACTIVE app (else a CONFLICT, E0000056)."""
+        """Okta deletes only an INACTIVE app (else a CONFLICT, E0000056). For `remove`."""
         await self._http.management(
             "DELETE",
             "/api/v1/apps/{id}",
@@ -314,9 +331,14 @@ class Gateway:
         )
         return parse.secrets_from_json(response.json())
 
-    async def create_client_secret(self, app_id: str) -> ClientSecret:
-        """A new secret generated by Okta (at most two per app). Not retried blindly either."""
-        before = {s.id for s in await self.list_client_secrets(app_id)}
+    async def create_client_secret(
+        self, app_id: str, *, existing: list[ClientSecret] | None = None
+    ) -> ClientSecret:
+        """A new secret generated by Okta (at most two per app). Not retried blindly either:
+        after an ambiguous failure the new one is told from the secrets there before
+        (`existing`, when the caller just listed them; else listed here first)."""
+        listed = existing if existing is not None else await self.list_client_secrets(app_id)
+        before = {s.id for s in listed}
         failure: OktaError | None
         try:
             response = await self._http.management(
@@ -578,6 +600,83 @@ class Gateway:
                 request_id=response.request_id,
             )
         return app
+
+    # -- after the hand-off: the secret's rotation, the app's removal, the System Log
+    async def delete_client_secret(self, app_id: str, secret_id: str) -> None:
+        """Okta deletes only an INACTIVE secret (else 400 E0000001); a gone one is NOT_FOUND."""
+        await self._http.management(
+            "DELETE",
+            "/api/v1/apps/{id}/credentials/secrets/{secretId}",
+            path_params={"id": app_id, "secretId": secret_id},
+            action=f"delete client secret {secret_id}",
+            needs=APPS_MANAGE,
+        )
+
+    async def get_group(self, group_id: str) -> Group | None:
+        """One group by id (a name for an assignment); None when Okta no longer has it."""
+        response = await self._http.management(
+            "GET",
+            "/api/v1/groups/{id}",
+            path_params={"id": group_id},
+            action=f"read group {group_id}",
+            needs=GROUPS_READ,
+            accept=frozenset({404}),
+        )
+        return parse.group_from_json(response.json()) if response.status == 200 else None
+
+    async def read_log_events(
+        self,
+        *,
+        filter_expr: str,
+        since: str,
+        until: str,
+        page_size: int = LOG_PAGE_SIZE,
+        max_pages: int = MAX_LOG_PAGES,
+    ) -> LogEvents:
+        """The System Log between `since` and `until`, newest first, at most `max_pages` pages.
+
+        A bounded query (`since` and `until`): the last page has no next link. Paging stops
+        early, and says so, at the page bound or when the System Log's own rate-limit bucket
+        has nothing left (`x-rate-limit-remaining: 0`): the next page would be a 429, and
+        the log's bucket is shared with every other System Log reader of the org.
+        """
+        query: dict[str, str | int] = {
+            "since": since,
+            "until": until,
+            "filter": filter_expr,
+            "limit": max(1, min(page_size, LOG_PAGE_SIZE)),
+            "sortOrder": "DESCENDING",
+        }
+        action, route = "read the System Log", "/api/v1/logs"
+        path = _with_query(route, query)
+        events: list[LogEvent] = []
+        pages = 0
+        while True:
+            response = await self._http.management(
+                "GET", route, path=path, action=action, needs=LOGS_READ
+            )
+            pages += 1
+            events += parse.log_events_from_json(response.json())
+            next_link = parse.next_page_link(response.header_all("link"))
+            if next_link is None:
+                return LogEvents(tuple(events), pages, complete=True)
+            if pages >= max(1, max_pages):
+                return LogEvents(tuple(events), pages, complete=False, stopped_by="page bound")
+            if response.header("x-rate-limit-remaining") == "0":
+                wait = rate_limit_delay(response.headers)
+                return LogEvents(
+                    tuple(events),
+                    pages,
+                    complete=False,
+                    stopped_by="rate limit",
+                    rate_limit_reset_in=wait,
+                )
+            next_path = parse.path_on_origin(next_link, self.org_url.origin)
+            if next_path is None:
+                raise foreign_url(
+                    f"Okta's answer (to {action})", "the next page", next_link, self.org_url.origin
+                )
+            path = next_path
 
 
 def _with_query(path: str, query: dict[str, str | int]) -> str:

@@ -196,3 +196,31 @@ class Discovery:
             for f in fields(self)
             if f.name.endswith(("_endpoint", "_uri")) and (value := getattr(self, f.name))
         }
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """One System Log event (`GET /api/v1/logs`), the fields the activity report reads.
+    Text in its visible form; `published` as Okta wrote it (ISO 8601, UTC)."""
+
+    uuid: str
+    published: str
+    event_type: str
+    result: str  # outcome.result: SUCCESS, FAILURE, DENY, ...
+    reason: str  # outcome.reason ("" when Okta gave none)
+    actor_id: str
+    actor_type: str  # "User" for a person
+    actor_name: str  # alternateId (the login), else displayName
+    display_message: str
+    target_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LogEvents:
+    """What a bounded read of the System Log returned, and why it stopped."""
+
+    events: tuple[LogEvent, ...]
+    pages: int
+    complete: bool  # False: more events exist than were read (see `stopped_by`)
+    stopped_by: str = ""  # "page bound" | "rate limit" when not complete
+    rate_limit_reset_in: float | None = None  # seconds, when stopped by the rate limit

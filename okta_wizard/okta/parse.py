@@ -23,6 +23,7 @@ from okta_wizard.okta.models import (
     ClientSecret,
     Discovery,
     Group,
+    LogEvent,
     OidcApp,
     OidcAppSettings,
     OrgInfo,
@@ -298,3 +299,36 @@ def next_page_link(link_headers: list[str]) -> str | None:
             if rel.strip() == "next":
                 return str(url)
     return None
+
+
+def log_event_from_json(data: object) -> LogEvent | None:
+    """One System Log event; None without a uuid. Every text passes `visible()` here: a log
+    event carries what users and apps typed (names, user agents, failure reasons)."""
+    item = _dict(data)
+    event_uuid = _text(item.get("uuid"))
+    if not event_uuid:
+        return None
+    actor = _dict(item.get("actor"))
+    outcome = _dict(item.get("outcome"))
+    targets = item.get("target")
+    target_ids = tuple(
+        _text(_dict(t).get("id")) for t in (targets if isinstance(targets, list) else [])
+    )
+    return LogEvent(
+        uuid=event_uuid,
+        published=_text(item.get("published")),
+        event_type=_text(item.get("eventType")),
+        result=_text(outcome.get("result")),
+        reason=_text(outcome.get("reason")),
+        actor_id=_text(actor.get("id")),
+        actor_type=_text(actor.get("type")),
+        actor_name=_text(actor.get("alternateId")) or _text(actor.get("displayName")),
+        display_message=_text(item.get("displayMessage")),
+        target_ids=tuple(t for t in target_ids if t),
+    )
+
+
+def log_events_from_json(data: object) -> list[LogEvent]:
+    if not isinstance(data, list):
+        return []
+    return [e for e in map(log_event_from_json, data) if e is not None]

@@ -8,13 +8,21 @@ The same policy serves the Management API (transport.py) and the token endpoint
 (service_app.py): `retry_delay` decides, `WaitBudget.take` bounds, `describe_failure` names a
 failure without quoting the request. Both take them from here: the transport uses a service
 app's auth object, and service_app.py needs this policy, never the transport.
+
+A wait for a rate limit is announced before it starts (`RateLimitWait`, the line a person
+reads, with the family of routes Okta counts it in and when it ends), so that a long wait is
+never a silent one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
@@ -134,3 +142,56 @@ class WaitBudget:
             return False
         self.spend(delay)
         return True
+
+
+# Okta counts calls per family of routes, and one family in particular is small: every
+# /api/v1/apps* route except exactly /api/v1/apps/{id} shares one budget (10 a minute on a
+# developer org). First match wins; the words name the family in the wait line.
+_FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), words)
+    for pattern, words in (
+        (r"^/api/v1/apps/[^/]+$", "one app"),
+        (r"^/api/v1/apps(/|$)", "apps"),
+        (r"^/api/v1/groups/[^/]+$", "one group"),
+        (r"^/api/v1/groups(/|$)", "groups"),
+        (r"^/api/v1/users(/[^/]+)?$", "users"),
+        (r"^/oauth2/v1/token$", "access tokens"),
+        (r"^/oauth2/v1/clients(/|$)", "OAuth clients"),
+        (r"^/oauth2/", "OAuth endpoints"),
+        (r"^/api/", "the management API"),
+        (r"", "Okta's public endpoints"),  # /.well-known/*
+    )
+)
+
+
+def rate_limit_family(route: str) -> str:
+    """The words for the rate-limit family of a route template ("/api/v1/apps/{id}/groups"
+    -> "apps"), as Okta counts it."""
+    path = route.split("?", 1)[0]
+    return next(words for pattern, words in _FAMILIES if pattern.search(path))
+
+
+class RateLimitWait(str):
+    """Okta answered 429 and the run waits for the reset. It is the line to show ("Okta's rate
+    limit for apps: waiting 41 s, until 14:05:12"), so every progress callback can print it as
+    it is; `family`, `seconds` and `until` (local time) are there for a countdown."""
+
+    family: str
+    seconds: float
+    until: datetime
+
+    def __new__(cls, family: str, seconds: float, until: datetime) -> RateLimitWait:
+        text = (
+            f"Okta's rate limit for {family}: waiting {math.ceil(seconds)} s, "
+            f"until {until:%H:%M:%S}"
+        )
+        wait = super().__new__(cls, text)
+        wait.family, wait.seconds, wait.until = family, seconds, until
+        return wait
+
+    @classmethod
+    def starting_now(cls, route: str, seconds: float) -> RateLimitWait:
+        return cls(rate_limit_family(route), seconds, datetime.now() + timedelta(seconds=seconds))
+
+
+WaitListener = Callable[[RateLimitWait], None]

@@ -28,9 +28,11 @@ from okta_wizard.okta.errors import (
     unavailable,
 )
 from okta_wizard.okta.retry import (
+    RateLimitWait,
     RawResponse,
     TransportFailure,
     WaitBudget,
+    WaitListener,
     describe_failure,
     retry_delay,
 )
@@ -54,12 +56,15 @@ class Transport:
         request_timeout: float,
         max_wait: float,
         calls: Counter[str],
+        on_wait: WaitListener | None = None,
     ) -> None:
         self.org_url = org_url
         self.credential = credential
         self.request_timeout = request_timeout
         self.max_wait = max_wait
         self.calls = calls
+        self.on_wait = on_wait  # told before each wait for a rate limit
+        self.proven = False  # a Management API call was answered 2xx: the credential works
         self._executor: Any = None
         self._session: Any = None
         self._httpx: httpx.AsyncClient | None = None
@@ -87,6 +92,7 @@ class Transport:
         self,
         send: Sender,
         *,
+        route: str,
         action: str,
         needs: str,
         retry_server_errors: bool,
@@ -101,9 +107,14 @@ class Transport:
             if isinstance(outcome, RawResponse) and (
                 200 <= outcome.status < 300 or outcome.status in accept
             ):
+                self.proven = self.proven or (management and outcome.status < 300)
                 return outcome
             delay = retry_delay(outcome, attempt, retry_server_errors=retry_server_errors)
             if delay is not None and budget.take(attempt, delay):
+                if isinstance(outcome, RawResponse) and outcome.status == 429:
+                    # Okta did nothing with the call: Ctrl+C during this wait (it cancels
+                    # the sleep) leaves nothing half done.
+                    self._announce(route, delay)
                 await asyncio.sleep(delay)
                 continue
             if isinstance(outcome, TransportFailure):
@@ -131,6 +142,10 @@ class Transport:
                 needs=needs,
                 oauth=self.oauth,
             )
+
+    def _announce(self, route: str, delay: float) -> None:
+        if self.on_wait is not None:
+            self.on_wait(RateLimitWait.starting_now(route, delay))
 
     # -- Management API, through the SDK's request executor
     async def management(
@@ -164,6 +179,7 @@ class Transport:
 
         return await self._with_retries(
             send,
+            route=route,
             action=action,
             needs=needs,
             retry_server_errors=retry,
@@ -266,6 +282,7 @@ class Transport:
 
         return await self._with_retries(
             send,
+            route=route,
             action=action,
             needs="",
             retry_server_errors=retry_server_errors,

@@ -91,7 +91,9 @@ def required_scope(route_key: str) -> str | None:
         return "okta.roles.read" if method == "GET" else "okta.roles.manage"
     if parts[:2] != ["api", "v1"] or len(parts) < 3:
         return None
-    resource = {"apps": "apps", "groups": "groups", "users": "users", "org": "orgs"}.get(parts[2])
+    resource = {
+        "apps": "apps", "groups": "groups", "users": "users", "org": "orgs", "logs": "logs"
+    }.get(parts[2])  # fmt: skip
     if resource is None:
         return None
     if resource == "users" and len(parts) >= 5 and parts[4] == "roles":

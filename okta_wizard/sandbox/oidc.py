@@ -374,7 +374,9 @@ class OidcProvider:
         app = self.oidc_app(tx.client_id)
         if app is None or app.status != "ACTIVE":
             return _bare_400()
+        log = self._sandbox.system_log  # Okta logs every sign-in through an app, failed or not
         if not self.is_assigned(app, user):
+            log.record_sign_in(app, user, success=False, reason=MSG_NOT_ASSIGNED)
             return _redirect(
                 tx.redirect_uri,
                 error="access_denied",
@@ -395,6 +397,7 @@ class OidcProvider:
         with self._lock:
             self._codes[code] = issued
             self._issued.append(code)
+        log.record_sign_in(app, user)
         return _redirect(tx.redirect_uri, code=code, state=tx.state)
 
     def _admin_url(self) -> str:
@@ -438,6 +441,7 @@ class OidcProvider:
         if app.status != "ACTIVE":
             return 401, _oauth_error("invalid_client", MSG_CLIENT_AUTH)
         if not any(hmac.compare_digest(s.value, secret) for s in app.active_secrets()):
+            self._sandbox.system_log.record_token_grant(app, success=False, reason="invalid_client")
             return 401, _oauth_error("invalid_client", MSG_BAD_SECRET)
         grants = app.oauth_settings.get("grant_types", [])
         if "authorization_code" not in grants:
@@ -465,6 +469,7 @@ class OidcProvider:
         user = self.users.get(issued.user_id)
         if user is None:
             return 400, _oauth_error("invalid_grant", MSG_CODE)
+        self._sandbox.system_log.record_token_grant(app, user, kind="id_token")
         return 200, self._tokens(issued, user)
 
     def _tokens(self, issued: IssuedCode, user: SignInUser) -> dict[str, Any]:

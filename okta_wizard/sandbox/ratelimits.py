@@ -51,6 +51,7 @@ BUCKETS: tuple[Bucket, ...] = (
             "/api/v1/groups/{id}", r"^/api/v1/groups(/|$)"),
     _bucket("user", "exactly /api/v1/users/{id} (me included)", r"^/api/v1/users/[^/]+$"),
     _bucket("users", "exactly /api/v1/users", r"^/api/v1/users$"),
+    _bucket("logs", "/api/v1/logs (the System Log)", r"^/api/v1/logs$"),
     _bucket("api", "every other /api/v1 route (admin roles, org, ...)", r"^/api/"),
     _bucket("public", "everything else (/.well-known/*)", r""),
 )  # fmt: skip
@@ -71,6 +72,7 @@ PRESETS: dict[str, dict[str, int]] = {
         groups=100,
         user=100,
         users=100,
+        logs=20,  # the System Log's own bucket: 20 a minute on an Integrator Free org
         api=100,
         public=1000,
     ),

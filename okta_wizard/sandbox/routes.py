@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from okta_wizard.sandbox import ids, shapes
+from okta_wizard.sandbox import ids, shapes, syslog
 from okta_wizard.sandbox.faults import Fault
 from okta_wizard.sandbox.oauth import Principal
 from okta_wizard.sandbox.org import (
@@ -32,6 +32,16 @@ from okta_wizard.sandbox.org import (
     new_secret,
 )
 from okta_wizard.sandbox.state import SandboxState
+from okta_wizard.sandbox.syslog import (
+    LogQuery,
+    LogQueryError,
+    app_target,
+    parse_filter,
+    parse_time,
+    secret_target,
+    service_app_actor,
+    user_actor,
+)
 
 STATE_KEY = web.AppKey("sandbox_state", SandboxState)
 MUTATED = web.RequestKey("mutated", bool)  # the handler changed the org (for the call log)
@@ -104,6 +114,20 @@ def _app(org: SandboxOrg, app_id: str) -> SandboxApp:
     if app is None:
         raise not_found(app_id, "AppInstance")
     return app
+
+
+def _log_admin_event(
+    request: web.Request, event_type: str, message: str, app: SandboxApp, secret_id: str = ""
+) -> None:
+    """The System Log event Okta writes for an admin's change to an app or its secrets, with
+    the caller (the API token's admin, or the service app) as the actor."""
+    principal = request.get(PRINCIPAL)
+    org = _org(request)
+    actor = service_app_actor(principal.client_id) if principal else user_actor(org.admin)
+    targets = [app_target(app)] + ([secret_target(secret_id)] if secret_id else [])
+    _state(request).system_log.record(
+        event_type, actor=actor, targets=targets, display_message=message
+    )
 
 
 async def _json_body(request: web.Request, *, optional: bool = False) -> dict[str, Any]:
@@ -434,6 +458,7 @@ async def create_app(request: web.Request) -> web.Response:
             app.secrets.append(secret)
         org.add_app(app)
         request[MUTATED] = True
+        _log_admin_event(request, "application.lifecycle.create", "Add application", app)
         first = app.secrets[0].value if app.secrets else None
         return json_response(_odd(request, shapes.app_body(_base(request), app, with_secret=first)))
 
@@ -503,6 +528,7 @@ async def delete_app(request: web.Request) -> web.Response:
             )  # fmt: skip
         del org.apps[app.id]
         request[MUTATED] = True
+        _log_admin_event(request, "application.lifecycle.delete", "Delete application", app)
     return web.Response(status=204)
 
 
@@ -515,6 +541,10 @@ async def _set_app_status(request: web.Request, status: str) -> web.Response:
             app.status = status
             app.last_updated = ids.now_iso()
             request[MUTATED] = True
+            verb = "activate" if status == "ACTIVE" else "deactivate"
+            _log_admin_event(
+                request, f"application.lifecycle.{verb}", f"{verb.capitalize()} application", app
+            )
     return json_response({})
 
 
@@ -645,6 +675,13 @@ async def create_secret(request: web.Request) -> web.Response:
             secret.status = "INACTIVE"
         app.secrets.append(secret)
         request[MUTATED] = True
+        _log_admin_event(
+            request,
+            "app.oauth2.credentials.lifecycle.create",
+            "Create OAuth 2.0 client secret",
+            app,
+            secret.id,
+        )
         return json_response(shapes.secret_body(_base(request), app, secret), 201)
 
 
@@ -672,6 +709,14 @@ async def _set_secret_status(request: web.Request, status: str) -> web.Response:
             secret.status = status
             secret.last_updated = ids.now_iso()
             request[MUTATED] = True
+            verb = "activate" if status == "ACTIVE" else "deactivate"
+            _log_admin_event(
+                request,
+                f"app.oauth2.credentials.lifecycle.{verb}",
+                f"{verb.capitalize()} OAuth 2.0 client secret",
+                app,
+                secret.id,
+            )
         return json_response(shapes.secret_body(_base(request), app, secret))
 
 
@@ -696,6 +741,13 @@ async def delete_secret(request: web.Request) -> web.Response:
             )  # fmt: skip
         app.secrets.remove(secret)
         request[MUTATED] = True
+        _log_admin_event(
+            request,
+            "app.oauth2.credentials.lifecycle.delete",
+            "Delete OAuth 2.0 client secret",
+            app,
+            secret.id,
+        )
     return web.Response(status=204)
 
 
@@ -790,6 +842,48 @@ async def get_group(request: web.Request) -> web.Response:
         group = _group(org, request.match_info["gid"])
         stats = "stats" in request.query.get("expand", "").split(",")
         return json_response(shapes.group_body(_base(request), group, stats=stats))
+
+
+# ------------------------------------------------------------------ the System Log
+def _log_error(cause: str) -> OktaHTTPError:
+    return OktaHTTPError(400, "E0000053", "Invalid search criteria.", cause)
+
+
+def _log_query(request: web.Request) -> LogQuery:
+    """`GET /api/v1/logs`'s parameters, checked as Okta does (sandbox/syslog.py)."""
+    params = request.query
+    order = params.get("sortOrder", "ASCENDING")
+    if order not in ("ASCENDING", "DESCENDING"):
+        raise _log_error("sortOrder must be ASCENDING or DESCENDING")
+    raw_limit = params.get("limit", str(syslog.DEFAULT_LIMIT))
+    if not raw_limit.isdigit() or int(raw_limit) > syslog.MAX_LIMIT:
+        raise _log_error(f"limit must be an integer between 0 and {syslog.MAX_LIMIT}")
+    try:
+        return LogQuery(
+            since=parse_time(params["since"]) if "since" in params else None,
+            until=parse_time(params["until"]) if "until" in params else None,
+            predicate=parse_filter(params["filter"]) if params.get("filter") else None,
+            limit=int(raw_limit),
+            after=params.get("after"),
+            descending=order == "DESCENDING",
+        )
+    except LogQueryError as exc:
+        raise _log_error(str(exc)) from None
+
+
+async def list_logs(request: web.Request) -> web.Response:
+    """The System Log (an API token's admin, or a service app with okta.logs.read)."""
+    org = _org(request)
+    if request.get(PRINCIPAL) is None and not any(g.status == "ACTIVE" for g in org.admin.grants):
+        raise forbidden()
+    query = _log_query(request)
+    try:
+        page = _state(request).system_log.query(query)
+    except LogQueryError as exc:
+        raise _log_error(str(exc)) from None
+    resp = json_response(page.events)
+    _add_links(request, resp, page.next_after)
+    return resp
 
 
 def refuse_unknown_route(request: web.Request) -> None:
@@ -943,6 +1037,7 @@ OKTA_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", SECRETS + "/{sid}/lifecycle/deactivate", deactivate_secret),
     ("GET", "/api/v1/groups", list_groups),
     ("GET", "/api/v1/groups/{gid}", get_group),
+    ("GET", "/api/v1/logs", list_logs),
     ("GET", CLIENT_ROLES, list_client_roles),
     ("POST", CLIENT_ROLES, assign_client_role),
     ("GET", CLIENT_ROLES + "/{rid}", get_client_role),

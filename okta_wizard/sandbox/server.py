@@ -55,6 +55,7 @@ from okta_wizard.sandbox.routes import (
     refuse_unknown_route,
 )
 from okta_wizard.sandbox.state import Call, SandboxState
+from okta_wizard.sandbox.syslog import SystemLog
 
 SECRETS_PREFIX = "/secrets/"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -293,6 +294,11 @@ class RunningSandbox:
     @property
     def faults(self) -> FaultSet:
         return self._state.faults
+
+    @property
+    def system_log(self) -> SystemLog:
+        """The org's System Log: `sb.system_log.record_sign_in(app, user)`, `.seed([...])`."""
+        return self._state.system_log
 
     @property
     def calls(self) -> list[Call]:

@@ -1,4 +1,5 @@
-"""What one running sandbox holds besides the org: token, faults, call log, rate-limit buckets."""
+"""What one running sandbox holds besides the org: token, faults, call log, rate-limit buckets,
+System Log."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from okta_wizard.sandbox.faults import FaultSet
 from okta_wizard.sandbox.oauth import OAuthRegistry
 from okta_wizard.sandbox.org import SandboxOrg, build_org
 from okta_wizard.sandbox.ratelimits import RateLimits, limits_from
+from okta_wizard.sandbox.syslog import SystemLog
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class SandboxState:
         self.latency = 0.0  # seconds added to every call (control API)
         self.base_url = ""  # set once the server listens
         self.rate = RateLimits(limits_from(rate_limits), enforce_rate_limits)
+        self.system_log = SystemLog()  # GET /api/v1/logs; the routes and sign-ins write it
 
     def reset(self) -> None:
         """A fresh org from the same options; faults, calls and rate windows cleared."""
@@ -68,3 +71,4 @@ class SandboxState:
         self.calls.clear()
         self.latency = 0.0
         self.rate = self.rate.fresh()
+        self.system_log = SystemLog()

@@ -1,7 +1,9 @@
 """Saved progress: one JSON file per org. A hint for resuming; Okta stays the truth.
 
 Never a secret: org, app id, client_id, label, the chosen assignment, step states with
-times, issuer, where the secret is stored, and the one-time link's metadata (never the link).
+times, issuer, where the secret is stored, the one-time link's metadata (never the link), a
+client-secret rotation under way (secret ids and fingerprints) and a removal under way (what
+it set out to remove).
 Writes are atomic (tmp + fsync + rename), files 0600, folder 0700 and the user's own
 (`okta_wizard.savedfile`: links are never followed). A lock file (flock on POSIX,
 msvcrt.locking on Windows: `okta_wizard.lockfile`) keeps two runs on one org from
@@ -80,6 +82,11 @@ def receipt_path(org_origin: str) -> Path:
     return state_dir() / f"{org_slug(org_origin)}.receipt.json"
 
 
+def removal_receipt_path(org_origin: str) -> Path:
+    """Where `remove` writes what it removed: kept after the journal and receipt are gone."""
+    return state_dir() / f"{org_slug(org_origin)}.removed.receipt.json"
+
+
 def lock_path(org_origin: str) -> Path:
     return state_dir() / f"{org_slug(org_origin)}.lock"
 
@@ -103,7 +110,11 @@ def _existing_state_dir() -> Path | None:
 MAX_JOURNAL_BYTES = 1024 * 1024
 _GROUP_ID = re.compile(r"[0-9A-Za-z]{1,64}")
 _PASTE_ID = re.compile(r"[0-9a-f]{16}")
+_SECRET_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")  # Okta's `ocs…` ids (okta/parse.py's pattern)
 ASSIGNMENT_MODES = ("everyone", "groups", "none")
+# A rotation's stages (setup/rotate.py): the old secret is kept aside, the new one is made and
+# stored, then handed off; `finishing` retires the old one, `aborting` the new one.
+ROTATION_STAGES = ("started", "stored", "handed_off", "finishing", "aborting")
 
 
 @dataclass
@@ -111,6 +122,36 @@ class StepRecord:
     state: str = "pending"  # one of STEP_STATES
     at: str = ""
     detail: str = ""
+
+
+@dataclass
+class Rotation:
+    """A client-secret rotation under way (`okta-wizard rotate`). Ids and fingerprints only."""
+
+    stage: str  # one of ROTATION_STAGES
+    started_at: str
+    old_secret_id: str
+    old_fingerprint: str
+    # The ids Okta held when the rotation began: the new secret is the one not among them, so a
+    # create whose answer was lost is recognised on the rerun, never repeated.
+    secrets_before: list[str] = field(default_factory=list)
+    new_secret_id: str | None = None
+    new_fingerprint: str | None = None
+    handed_off_at: str | None = None
+    stage_at: str = ""
+
+
+@dataclass
+class Removal:
+    """`okta-wizard remove` under way: what it set out to remove, as shown and confirmed."""
+
+    started_at: str
+    label: str
+    app_id: str | None = None
+    groups: list[str] = field(default_factory=list)  # names of the app's group assignments
+    link_paste_id: str | None = None
+    keyring_entries: list[str] = field(default_factory=list)  # entry names, never values
+    files: list[str] = field(default_factory=list)  # the saved progress and receipt
 
 
 @dataclass
@@ -133,6 +174,8 @@ class Journal:
     sign_in_passed_at: str | None = None  # the last test sign-in that passed
     sign_in_email_domain: str | None = None  # its user's email domain, never the address
     steps: dict[int, StepRecord] = field(default_factory=dict)
+    rotation: Rotation | None = None  # a client-secret rotation under way
+    removal: Removal | None = None  # a removal under way
     created_at: str = field(default_factory=now_iso)
     updated_at: str = field(default_factory=now_iso)
     schema_version: int = SCHEMA_VERSION
@@ -189,6 +232,8 @@ class Journal:
             sign_in_passed_at=f.checked("sign_in_passed_at", is_timestamp, "a timestamp"),
             sign_in_email_domain=f.checked("sign_in_email_domain", is_email_domain, "a domain"),
             steps=_steps_from_json(f),
+            rotation=_rotation_from_json(f),
+            removal=_removal_from_json(f),
             created_at=f.checked("created_at", is_timestamp, "a timestamp") or now_iso(),
             updated_at=f.checked("updated_at", is_timestamp, "a timestamp") or now_iso(),
         )
@@ -197,7 +242,7 @@ class Journal:
 
 def _link_from_json(f: Fields) -> dict[str, Any] | None:
     """The link metadata `Link.metadata()` wrote, plus `revoked_at`; nothing else is kept."""
-    from okta_wizard.handoff.privatebin import EXPIRIES
+    from okta_wizard.handoff.expiry import EXPIRIES
 
     link = f.object("link")
     if link is None:
@@ -221,6 +266,55 @@ def _link_from_json(f: Fields) -> dict[str, Any] | None:
     if revoked_at is not None:
         metadata["revoked_at"] = revoked_at
     return metadata
+
+
+def _rotation_from_json(f: Fields) -> Rotation | None:
+    """The rotation `setup/rotate.py` records; a wrong field is damage (exit 2), never guessed."""
+    r = f.object("rotation")
+    if r is None:
+        return None
+    r.required("stage", "started_at", "old_secret_id", "old_fingerprint")
+    stage = r.choice("stage", ROTATION_STAGES)
+    started_at = r.checked("started_at", is_timestamp, "a timestamp")
+    old_id = r.matching("old_secret_id", _SECRET_ID, "a client secret id")
+    old_fingerprint = r.optional_text("old_fingerprint", max_len=100)
+    if stage is None or started_at is None or old_id is None or old_fingerprint is None:
+        if f.lenient:
+            return None
+        raise InvalidField("field rotation is missing its stage, start or old secret")
+    return Rotation(
+        stage=stage,
+        started_at=started_at,
+        old_secret_id=old_id,
+        old_fingerprint=old_fingerprint,
+        secrets_before=r.matching_list("secrets_before", _SECRET_ID, "client secret ids"),
+        new_secret_id=r.matching("new_secret_id", _SECRET_ID, "a client secret id"),
+        new_fingerprint=r.optional_text("new_fingerprint", max_len=100),
+        handed_off_at=r.checked("handed_off_at", is_timestamp, "a timestamp"),
+        stage_at=r.checked("stage_at", lambda v: v == "" or is_timestamp(v), "a timestamp") or "",
+    )
+
+
+def _removal_from_json(f: Fields) -> Removal | None:
+    r = f.object("removal")
+    if r is None:
+        return None
+    r.required("started_at", "label")
+    started_at = r.checked("started_at", is_timestamp, "a timestamp")
+    label = r.optional_text("label", max_len=255)
+    if started_at is None or label is None:
+        if f.lenient:
+            return None
+        raise InvalidField("field removal is missing its start or label")
+    return Removal(
+        started_at=started_at,
+        label=label,
+        app_id=r.matching("app_id", APP_ID, "an Okta app id"),
+        groups=r.text_list("groups", max_len=255),
+        link_paste_id=r.matching("link_paste_id", _PASTE_ID, "a PrivateBin paste id"),
+        keyring_entries=r.text_list("keyring_entries", max_items=20, max_len=400),
+        files=r.text_list("files", max_items=10, max_len=4096),
+    )
 
 
 def _steps_from_json(f: Fields) -> dict[int, StepRecord]:

@@ -1,4 +1,5 @@
-"""Saved progress as the front ends list it: one `SavedSetup` per org, never a secret.
+"""Saved progress across orgs, for `status`, the resume screen and `forget`: one `SavedSetup`
+per org, never a secret; Okta is untouched.
 
 Apart from the engine on purpose: reading it needs only the journal files, so the wizard can
 offer to resume before the engine, the gateway and the crypto are loaded.
@@ -7,9 +8,13 @@ offer to resume before the engine, the gateway and the crypto are loaded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from okta_wizard.setup import journal as journal_store
-from okta_wizard.setup.journal import Journal
+from okta_wizard.setup.journal import Journal, OrgLock
+
+if TYPE_CHECKING:
+    from okta_wizard.vault import Vault
 
 
 @dataclass(frozen=True)
@@ -46,3 +51,25 @@ def list_saved_setups(journals: list[Journal] | None = None) -> list[SavedSetup]
         )
         for j in (journal_store.list_journals() if journals is None else journals)
     ]
+
+
+def forget_saved_setup(org_origin: str, vault: Vault) -> list[str]:
+    """Delete the journal, the receipt and the keyring entries of one org. Okta is untouched."""
+    with OrgLock(org_origin):
+        return forget_locked(org_origin, vault)
+
+
+def forget_locked(org_origin: str, vault: Vault) -> list[str]:
+    """`forget_saved_setup` for a caller that holds the org's lock already."""
+    removed: list[str] = []
+    saved = journal_store.salvage(org_origin).journal  # a damaged file too: what is readable
+    if saved and saved.client_id and vault.delete_client_secret(org_origin, saved.client_id):
+        removed.append(f"keyring entry {org_origin}/{saved.client_id}")
+    client_id = saved.client_id if saved else None  # a rotation's old secret, kept aside:
+    if client_id and vault.delete_previous_client_secret(org_origin, client_id):
+        removed.append(f"keyring entry {org_origin}/{client_id}/previous (a rotation's)")
+    paste_id = (saved.link or {}).get("paste_id") if saved else None
+    if paste_id and vault.delete_delete_token(org_origin, paste_id):
+        removed.append("the one-time link's delete token")
+    removed += [str(p) for p in journal_store.delete(org_origin)]
+    return removed

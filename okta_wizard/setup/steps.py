@@ -17,14 +17,14 @@ from okta_wizard.errors import HandoffError, KeyringUnavailable, UsageError
 from okta_wizard.handoff.options import SendOptions, default_email_domains, send_options
 from okta_wizard.okta.models import Group
 from okta_wizard.secret import Secret
-from okta_wizard.setup.engine import (
+from okta_wizard.setup.engine import Setup
+from okta_wizard.setup.values import (
     AppReport,
     AssignmentChoice,
     Check,
     ConnectReport,
     Credentials,
     Drift,
-    Setup,
 )
 
 if TYPE_CHECKING:
@@ -92,6 +92,7 @@ class HandoffSource:
     groups: tuple[str, ...]
     redirect_uris: tuple[str, ...]
     post_logout_redirect_uris: tuple[str, ...]
+    replaces_previous: bool = False  # a rotation's hand-off (handoff/message.py)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ async def hand_off(
             email_domains=domains,
             label=source.label,
             org_url=source.org_url,
+            replaces_previous=source.replaces_previous,
         )
     )
     link = await create_link(
@@ -240,9 +242,10 @@ def _not_deleted(
 def _write_receipt(
     source: HandoffSource, link: Link, domains: tuple[str, ...], journal: Journal
 ) -> Path:
-    from okta_wizard.handoff.receipt import Receipt, write_receipt
+    from okta_wizard.handoff.receipt import Receipt, rotations_in, write_receipt
     from okta_wizard.setup.journal import receipt_path
 
+    path = receipt_path(source.org_url)
     receipt = Receipt(
         org_url=source.org_url,
         app_id=source.app_id,
@@ -261,8 +264,8 @@ def _write_receipt(
         email_domains=domains,
         sign_in_passed_at=journal.sign_in_passed_at,
         sign_in_email_domain=journal.sign_in_email_domain or "",
+        rotations=rotations_in(path),  # the secret's history outlives each new link
     )
-    path = receipt_path(source.org_url)
     write_receipt(receipt, path)
     return path
 

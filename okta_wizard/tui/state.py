@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from okta_wizard.setup.spec import DEFAULT_LABEL
 
 if TYPE_CHECKING:
-    from okta_wizard.okta.models import Group
     from okta_wizard.secret import Secret
     from okta_wizard.setup.engine import (
         AppReport,
@@ -18,6 +17,7 @@ if TYPE_CHECKING:
         Credentials,
         ExistingApp,
     )
+    from okta_wizard.setup.models import Group
     from okta_wizard.setup.saved import SavedSetup
 
 

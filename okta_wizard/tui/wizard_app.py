@@ -35,7 +35,7 @@ from okta_wizard.tui.widgets.group_picker import GroupPicker
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS, SecretView
 
 if TYPE_CHECKING:
-    from okta_wizard.okta.credentials import ServiceAppKey
+    from okta_wizard.setup.models import ServiceAppKey
     from okta_wizard.setup.saved import SavedSetup
     from okta_wizard.tui.screens.wizard import WizardScreen
 

@@ -262,13 +262,19 @@ def test_a_journal_of_a_real_org_cannot_steer_the_keyring_cleanup(
         vault.delete_client_secret(ACME, "0oaREAL")
 
 
+CLIMBING_ID = "../x"  # path-ok: a hostile client id
+CLIMBING_PASTE_ID = "../../x"  # path-ok: a hostile paste id
+
+
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
         (b"[]", "it holds a JSON array, not an object"),
         (b"[" * 100_000 + b"]" * 100_000, "its JSON is nested too deeply"),
         (
-            json.dumps({"schema_version": 1, "org_url": "http://127.0.0.1:9", "client_id": "../x"}),
+            json.dumps(
+                {"schema_version": 1, "org_url": "http://127.0.0.1:9", "client_id": CLIMBING_ID}
+            ),
             "field client_id is not an OAuth client id",
         ),
         (
@@ -276,7 +282,10 @@ def test_a_journal_of_a_real_org_cannot_steer_the_keyring_cleanup(
                 {
                     "schema_version": 1,
                     "org_url": "http://127.0.0.1:9",
-                    "link": {"paste_id": "../../x", "server": "http://127.0.0.1:9/secrets/"},
+                    "link": {
+                        "paste_id": CLIMBING_PASTE_ID,
+                        "server": "http://127.0.0.1:9/secrets/",
+                    },
                 }
             ),
             "field link.paste_id is not a PrivateBin paste id",

@@ -11,7 +11,7 @@ from okta_wizard.okta.gateway import Gateway
 from okta_wizard.okta.models import Actor, Permissions, Role, may_create_oidc_apps
 from okta_wizard.sandbox.org import RoleGrant
 from okta_wizard.sandbox.server import RunningSandbox
-from okta_wizard.setup.engine import Setup
+from okta_wizard.setup.connect import role_check
 
 USER = Actor(id="00u1", kind="user", login="it@example.com")
 
@@ -86,15 +86,15 @@ def test_what_the_preflight_may_conclude(roles: tuple[Role, ...] | None, expecte
      _roles(("SUPER_ADMIN", "USER", "INACTIVE")), _roles("SOME_ROLE_OF_2027")],
 )  # fmt: skip
 def test_the_role_check_never_refuses_what_it_cannot_judge(roles: tuple[Role, ...] | None) -> None:
-    check = Setup._role_check(Permissions(True, True, roles), USER)
+    check = role_check(Permissions(True, True, roles), USER)
     assert check.ok and "Okta decides on create" in check.detail and not check.remedy
 
 
 def test_the_role_check_refuses_standard_roles_that_may_not_create() -> None:
-    check = Setup._role_check(Permissions(True, True, _roles("ORG_ADMIN")), USER)
+    check = role_check(Permissions(True, True, _roles("ORG_ADMIN")), USER)
     assert not check.ok and "ORG_ADMIN; needs SUPER_ADMIN" in check.detail
     assert "App Admin" in check.remedy
-    passed = Setup._role_check(Permissions(True, True, _roles("SUPER_ADMIN")), USER)
+    passed = role_check(Permissions(True, True, _roles("SUPER_ADMIN")), USER)
     assert passed.ok and passed.detail == "SUPER_ADMIN"
 
 

@@ -3,6 +3,7 @@ few recorded answers match exactly (test_replays.py replays every recorded inter
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -65,6 +66,10 @@ def _scenario(client: httpx.Client, sandbox: RunningSandbox) -> None:
     client.post(f"/api/v1/apps/{app_id}/lifecycle/activate")
     client.post(f"/api/v1/apps/{app_id}/lifecycle/deactivate")
     client.delete(f"/api/v1/apps/{app_id}")
+    gone = SimpleNamespace(id=app_id, label=app["label"])  # record_sign_in reads id and label
+    sandbox.system_log.record_sign_in(gone, sandbox.org.admin, success=False, reason="x")
+    client.get("/api/v1/logs", params={"limit": 3, "sortOrder": "DESCENDING"})  # the events above
+    client.get("/api/v1/logs", params={"filter": 'published gt "x"'})  # 400 E0000053
     sandbox.faults.add("GET /api/v1/groups", status=429, nth=1)
     client.get("/api/v1/groups", params={"q": "x"})
     sandbox.org.set_admin_roles(["ORG_ADMIN"])

@@ -117,18 +117,18 @@ async def test_step1_rejected_credential_summary(
 
 
 # ------------------------------------------------------------------ steps 2 to 5
-async def test_step2_invalid_request_summary(
+async def test_app_search_invalid_request_summary(
     sandbox_org: RunningSandbox, secret_service: None, tmp_path: Path
 ) -> None:
+    """The search for an existing app runs with step 1's checks (step 2 shows what it found)."""
     summary = payload(tmp_path)
     app = wizard_for(sandbox_org)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await walk_to(pilot, 1)
-        await press_button(pilot, "connect-check")
         sandbox_org.faults.add("GET /api/v1/apps", status=400, error_summary=summary)
-        await press_button(pilot, "connect-next")
+        await press_button(pilot, "connect-check")
         await settle(pilot)
-        assert_shown_literally(app, 2, summary, tmp_path)
+        assert_shown_literally(app, 1, summary, tmp_path)
 
 
 async def test_step3_server_error_code(

@@ -26,12 +26,10 @@ REPO = Path(__file__).resolve().parents[2]
 FRESH_APPLY_CALLS = [
     "GET /.well-known/okta-organization",
     "GET /api/v1/users/{id}",
-    "GET /api/v1/apps",
+    "GET /api/v1/apps",  # the label search: proves apps are readable, and finds none
     "GET /api/v1/groups",
     "GET /api/v1/users/{id}/roles",
-    "GET /api/v1/apps",
     "GET /api/v1/groups",
-    "GET /api/v1/apps",
     "POST /api/v1/apps",
     "PUT /api/v1/apps/{id}/groups/{gid}",
     "GET /.well-known/openid-configuration",

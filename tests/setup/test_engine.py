@@ -124,3 +124,18 @@ async def test_forget_from_the_engine_keeps_the_app_in_okta(org: Org) -> None:
     assert Vault().load_client_secret(org.url, report.app.id) is None
     assert list_saved_setups() == []
     assert len(org.apps()) == 1
+
+
+async def test_a_label_changed_before_the_create_is_the_label_okta_gets(org: Org) -> None:
+    """The wizard's step 3 renames the app before creating it (EngineSession.relabel)."""
+    import dataclasses
+
+    async with Setup(_options(org, assignment=AssignmentChoice("none"))) as setup:
+        await setup.connect()
+        assert await setup.find_existing() is None
+        setup.options = dataclasses.replace(setup.options, label="Upflow Production")
+        report = await setup.create_or_reuse(repair=False)
+        assert report.app.label == "Upflow Production"
+        assert all(c.ok for c in await setup.verify()), "no label drift against itself"
+    assert org.apps("Upflow Production") and not org.apps("Upflow SSO")
+    assert org.journal()["label"] == "Upflow Production"

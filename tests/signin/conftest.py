@@ -29,8 +29,8 @@ from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI
 from tests.setup.conftest import TEST_TOKEN, Org, org  # noqa: F401  (the end-to-end fixture)
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM = "/usr/bin/chromium"  # path-ok: Debian's browser, installed by install-debs.sh
+CHROMEDRIVER = "/usr/bin/chromedriver"  # path-ok: its driver, from the same package set
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",

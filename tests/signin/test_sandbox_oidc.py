@@ -285,3 +285,28 @@ def test_issued_codes_and_tokens_are_listed_for_leak_scans(flow: Flow) -> None:
     tokens = flow.token(code).json()
     issued = sign_in_of(flow.sb.state).issued_secrets()
     assert {code, tokens["access_token"], tokens["id_token"]} <= set(issued)
+
+
+def test_sign_ins_and_token_grants_are_written_to_the_system_log(flow: Flow) -> None:
+    """What `verify --activity` reads: Okta logs each sign-in through the app (a refused one
+    with its reason) and each token request (a wrong secret as a failed grant)."""
+
+    def logged() -> list[tuple[str, str, str | None]]:
+        return [
+            (e["eventType"], e["outcome"]["result"], e["outcome"].get("reason"))
+            for e in flow.sb.state.system_log.events()
+            if any(t.get("id") == flow.app.id for t in e.get("target", []))
+        ]
+
+    before = logged()
+    flow.sign_in(flow.authorize(), "sam.sales@example.com")  # not assigned
+    assert flow.token(flow.code(prompt="login")).status_code == 200
+    assert flow.token(flow.code(prompt="login"), secret="not-the-secret").status_code == 401
+    new = logged()[len(before) :]
+    assert new == [
+        ("user.authentication.sso", "FAILURE", "User is not assigned to the client application."),
+        ("user.authentication.sso", "SUCCESS", None),
+        ("app.oauth2.token.grant.id_token", "SUCCESS", None),
+        ("user.authentication.sso", "SUCCESS", None),
+        ("app.oauth2.token.grant", "FAILURE", "invalid_client"),
+    ]

@@ -85,4 +85,3 @@ def test_every_step_at_80x24_shows_its_focus_and_its_action(term: DemoTerminal) 
     on_screen(term, "Quit the demo?")
     term.keys("y")
     assert term.exit_code() == 0
-

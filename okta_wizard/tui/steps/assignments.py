@@ -14,8 +14,8 @@ from okta_wizard.tui.widgets.choice import Choice
 from okta_wizard.tui.widgets.group_picker import GroupPicker
 
 if TYPE_CHECKING:
-    from okta_wizard.okta.models import Group
     from okta_wizard.setup.engine import AssignmentChoice
+    from okta_wizard.setup.models import Group
 
 MODES = ("everyone", "groups", "none")
 INVITE_REMINDER = (

@@ -22,8 +22,7 @@ from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.service_app_fields import ServiceAppFields
 
 if TYPE_CHECKING:
-    from okta_wizard.okta.credentials import Credential
-    from okta_wizard.okta.models import Actor
+    from okta_wizard.setup.models import Actor, Credential
 
 METHODS = ("token", "service-app")
 URL_HINT_DEBOUNCE = 0.25  # seconds of no typing before the org URL is judged
@@ -196,7 +195,7 @@ class ConnectPane(StepPane):
         self.check_connection()
 
     async def _credential(self) -> Credential:
-        from okta_wizard.okta.credentials import ApiToken
+        from okta_wizard.setup.models import ApiToken
 
         if self.method == "service-app":
             return await self.service_app_fields.credential()

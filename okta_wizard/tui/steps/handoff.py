@@ -4,33 +4,20 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Button, Input, Label, Select, Static
 
 from okta_wizard.errors import UsageError
+from okta_wizard.handoff.expiry import DEFAULT_EXPIRE, expiry_choices
+from okta_wizard.handoff.message import parse_email_domains as parse_domains
 from okta_wizard.secret import Secret
 from okta_wizard.tui.steps.base import StepPane
 from okta_wizard.tui.text import plain
 from okta_wizard.tui.widgets.choice import Toggle
 from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.secret_view import SecretView
-
-EXPIRIES = ("10min", "1hour", "1day", "1week", "1month")
-DEFAULT_EXPIRE = "1week"
-_UNITS = {"min": "minute", "hour": "hour", "day": "day", "week": "week", "month": "month"}
-
-
-def expiry_words(code: str) -> str:
-    """ "10min" -> "10 minutes", "1week" -> "1 week": the server's codes, said in words."""
-    found = re.fullmatch(r"(\d+)([a-z]+)", code)
-    if found is None or found.group(2) not in _UNITS:
-        return code
-    count, unit = int(found.group(1)), _UNITS[found.group(2)]
-    return f"{count} {unit}{'s' if count != 1 else ''}"
-
 
 BURN_ON = "The link opens once, then the server deletes it."
 BURN_OFF = (
@@ -41,23 +28,6 @@ PASSWORD_NOTE = (
     "With a password, the link alone does not open: give Upflow the password by another "
     "channel (a call, a different tool). ASCII characters only."
 )
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-def parse_domains(text: str) -> tuple[str, ...]:
-    """ "acme.com, acme.fr" -> ("acme.com", "acme.fr"); raises UsageError naming a bad one."""
-    domains = tuple(d.strip().lower().removeprefix("@") for d in re.split(r"[,\s]+", text) if d)
-    if not domains:
-        raise UsageError(
-            "No email domain given.",
-            remedy="Type your users' email domain, such as acme.com (comma-separated for more).",
-        )
-    for domain in domains:
-        if not _DOMAIN.match(domain):
-            raise UsageError(
-                f"“{domain}” is not an email domain.", remedy="Type a domain such as acme.com."
-            )
-    return domains
 
 
 class HandoffPane(StepPane):
@@ -72,7 +42,7 @@ class HandoffPane(StepPane):
         yield Input(placeholder="acme.com", id="handoff-domains")
         yield Label("Link expiry")
         yield Select(
-            [(expiry_words(e), e) for e in EXPIRIES],
+            expiry_choices(),
             value=DEFAULT_EXPIRE,
             allow_blank=False,
             id="handoff-expire",

@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Button, Input, Label, Static
 
-from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI
+from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI, label_problem
 from okta_wizard.tui.steps.base import StepPane
 from okta_wizard.tui.text import plain, styled
 from okta_wizard.tui.widgets.choice import choice_mark
@@ -37,15 +37,6 @@ SECRET_WHERE = {
     "okta": "Client secret (read back from Okta) is stored in the keyring",
     "new": "Client secret (a new one, made in Okta) is stored in the keyring",
 }
-
-
-def label_problem(value: str) -> str:
-    text = value.strip()
-    if not text:
-        return "the app needs a name"
-    if len(text) > 100:
-        return "at most 100 characters"
-    return ""
 
 
 class SettingsPane(StepPane):

@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from okta_wizard.tui.text import plain, styled
 
 if TYPE_CHECKING:
-    from okta_wizard.okta.models import Group
+    from okta_wizard.setup.models import Group
 
 DEBOUNCE_SECONDS = 0.12
 SHOWN_AT_MOST = 20  # groups asked of Okta per search

@@ -24,7 +24,7 @@ from okta_wizard.setup.spec import looks_like_client_id
 from okta_wizard.tui.text import plain
 
 if TYPE_CHECKING:
-    from okta_wizard.okta.credentials import ServiceAppKey
+    from okta_wizard.setup.models import ServiceAppKey
 
 KEY_CHECK_DEBOUNCE = 0.15
 
@@ -35,7 +35,7 @@ def key_path_of(text: str) -> Path:
 
 def check_key_file(path: Path, key_id: str | None) -> str:
     """The verdict on a key file, in words; raises UsageError naming what is wrong."""
-    from okta_wizard.okta.service_app import load_private_key
+    from okta_wizard.setup.models import load_private_key
 
     key = load_private_key(path, key_id)
     kid = f"key id {key.kid}" if key.kid else "no key id (add one if the app has several keys)"
@@ -150,7 +150,7 @@ class ServiceAppFields(Vertical):
                 "when its public key was added under General > Public Keys.",
             )
         await asyncio.to_thread(check_key_file, key_path_of(path), key_id or None)
-        from okta_wizard.okta.credentials import ServiceAppKey  # loaded by the check above
+        from okta_wizard.setup.models import ServiceAppKey  # loaded by the check above
 
         return ServiceAppKey(
             client_id=client_id, private_key_path=key_path_of(path), key_id=key_id or None
