@@ -32,6 +32,7 @@ from okta_wizard.tui.session import EngineSession, SetupFactory, default_setup_f
 from okta_wizard.tui.state import WizardState
 from okta_wizard.tui.text import plain
 from okta_wizard.tui.widgets.group_picker import GroupPicker
+from okta_wizard.tui.widgets.rate_limit import countdown_waiting
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS, SecretView
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ SavedLoader = Callable[[], list["SavedSetup"]]
 #   the demo's token in the help screen would end up on disk. (action_screenshot refuses too.)
 # - "Quit" quits at once; the wizard's own Quit asks first when progress would be lost.
 DROPPED_SYSTEM_COMMANDS = frozenset({"Screenshot", "Quit"})
+STOP_WAITING = "Stop waiting for Okta's rate limit (nothing is half-done)"
 
 
 def _load_saved() -> list[SavedSetup]:
@@ -103,6 +105,10 @@ class WizardApp(App[int]):
             tooltip="Command palette: go to a step reached, reveal or copy a secret, help, quit",
         ),
         Binding("ctrl+q", "quit_wizard", "Quit", priority=True, tooltip="Quit"),
+        # Only while a countdown for Okta's rate limit runs (check_action); else the keys do
+        # what they do elsewhere (Escape: back; Ctrl+C: copy).
+        Binding("escape", "stop_waiting", "Stop waiting", priority=True, tooltip=STOP_WAITING),
+        Binding("ctrl+c", "stop_waiting", "Stop waiting", priority=True, tooltip=STOP_WAITING),
     ]
 
     def __init__(self, config: WizardConfig, main_screen: Callable[[], WizardScreen]) -> None:
@@ -281,6 +287,8 @@ class WizardApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Back and forward belong to the steps: hidden on the other screens (a dialog, the
         secret shown once), dimmed where there is nowhere to go."""
+        if action == "stop_waiting":
+            return bool(self.screen_stack) and countdown_waiting(self.screen) is not None
         if action in ("step_back", "forward"):
             screen = self.wizard_screen() if self._wizard_screen is not None else None
             if screen is None or self.screen is not screen:
@@ -288,6 +296,11 @@ class WizardApp(App[int]):
             if action == "step_back":
                 return True if screen.current > 1 else None
         return True
+
+    def action_stop_waiting(self) -> None:
+        countdown = countdown_waiting(self.screen)
+        if countdown is not None:
+            countdown.cancel()
 
     def action_step_back(self) -> None:
         self.wizard_screen().go_back()

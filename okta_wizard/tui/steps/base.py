@@ -24,6 +24,7 @@ from okta_wizard.setup.spec import STEP_TITLES
 from okta_wizard.tui.demo import DemoInfo, demo_remedy
 from okta_wizard.tui.messages import Announce, Severity
 from okta_wizard.tui.text import prose, styled, unquoted
+from okta_wizard.tui.widgets.rate_limit import RateLimitCountdown, show_wait
 from okta_wizard.tui.wizard_app import WizardApp
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class StepPane(Vertical):
                 yield Static(self.INTRO, classes="step-intro")
             yield from self.compose_body()
             yield Static("", classes="error-box")
+        yield RateLimitCountdown(classes="rate-limit-line")
         yield Static("", classes="progress-line")
         with Horizontal(classes="action-bar"):
             yield from self.compose_actions()
@@ -114,6 +116,8 @@ class StepPane(Vertical):
         self.call_after_refresh(widget.scroll_visible, animate=False)
 
     def show_progress(self, text: str) -> None:
+        if show_wait(self, text, on_stop=lambda: self.show_progress("")):
+            return  # a wait for Okta's rate limit: counted down on its own line
         line = self.query_one(".progress-line", Static)
         line.update(styled("⏳ $text", text=text) if text else "")
         line.set_class(bool(text), "busy")
