@@ -29,3 +29,20 @@ def open_in_browser(url: str) -> bool:
         return bool(browser.open(url, new=2))
     except (webbrowser.Error, OSError):
         return False
+
+
+def url_lead(*, opened: bool) -> str:
+    """The line above the authorization URL: what happened, and what to do with the URL."""
+    if opened:
+        return "Opened the sign-in in your browser. If it did not open, open this URL:"
+    return "Open this URL in a browser on this machine and sign in:"
+
+
+def ssh_note(port: int, *, opened: bool) -> str | None:
+    """Over SSH the loopback listener is on the remote machine: how to reach it, or None."""
+    if opened or not os.environ.get("SSH_CONNECTION"):
+        return None
+    return (
+        f"(Over SSH: forward the port first, `ssh -L {port}:127.0.0.1:{port} HOST`, then open the "
+        "URL on your computer.)"
+    )

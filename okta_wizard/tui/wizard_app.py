@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Checkbox, RadioSet
 
+from okta_wizard.browser import open_in_browser
 from okta_wizard.clipboard import CLEAR_AFTER_SECONDS
 from okta_wizard.errors import ExitCode
 from okta_wizard.secret import Secret
@@ -31,8 +32,8 @@ from okta_wizard.tui.messages import Announce, Severity
 from okta_wizard.tui.session import EngineSession, SetupFactory, default_setup_factory
 from okta_wizard.tui.state import WizardState
 from okta_wizard.tui.text import plain
+from okta_wizard.tui.waits import stoppable_wait
 from okta_wizard.tui.widgets.group_picker import GroupPicker
-from okta_wizard.tui.widgets.rate_limit import countdown_waiting
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS, SecretView
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ SavedLoader = Callable[[], list["SavedSetup"]]
 #   the demo's token in the help screen would end up on disk. (action_screenshot refuses too.)
 # - "Quit" quits at once; the wizard's own Quit asks first when progress would be lost.
 DROPPED_SYSTEM_COMMANDS = frozenset({"Screenshot", "Quit"})
-STOP_WAITING = "Stop waiting for Okta's rate limit (nothing is half-done)"
+STOP_WAITING = "Stop what waits: Okta's rate limit, or the test sign-in (nothing is half-done)"
 
 
 def _load_saved() -> list[SavedSetup]:
@@ -79,6 +80,9 @@ class WizardConfig:
     setup_factory: SetupFactory = default_setup_factory
     load_saved: SavedLoader | None = _load_saved
     forget: Callable[[str], list[str]] | None = None  # org origin -> what was removed
+    # The test sign-in's browser (step 5): the system's graphical one; the tests drive a
+    # headless Chromium through it. False: none opened, the URL is shown to open by hand.
+    open_browser: Callable[[str], bool] = open_in_browser
     # The configuration still being made (the demo's sandbox starts meanwhile): the first
     # screen is drawn at once, step 1 waits for it, then the app takes it for its own.
     starting: Future[WizardConfig] | None = None
@@ -105,8 +109,8 @@ class WizardApp(App[int]):
             tooltip="Command palette: go to a step reached, reveal or copy a secret, help, quit",
         ),
         Binding("ctrl+q", "quit_wizard", "Quit", priority=True, tooltip="Quit"),
-        # Only while a countdown for Okta's rate limit runs (check_action); else the keys do
-        # what they do elsewhere (Escape: back; Ctrl+C: copy).
+        # Only while something waits (a countdown for Okta's rate limit, the test sign-in; see
+        # check_action); else the keys do what they do elsewhere (Escape: back; Ctrl+C: copy).
         Binding("escape", "stop_waiting", "Stop waiting", priority=True, tooltip=STOP_WAITING),
         Binding("ctrl+c", "stop_waiting", "Stop waiting", priority=True, tooltip=STOP_WAITING),
     ]
@@ -288,7 +292,7 @@ class WizardApp(App[int]):
         """Back and forward belong to the steps: hidden on the other screens (a dialog, the
         secret shown once), dimmed where there is nowhere to go."""
         if action == "stop_waiting":
-            return bool(self.screen_stack) and countdown_waiting(self.screen) is not None
+            return bool(self.screen_stack) and stoppable_wait(self.screen) is not None
         if action in ("step_back", "forward"):
             screen = self.wizard_screen() if self._wizard_screen is not None else None
             if screen is None or self.screen is not screen:
@@ -298,9 +302,9 @@ class WizardApp(App[int]):
         return True
 
     def action_stop_waiting(self) -> None:
-        countdown = countdown_waiting(self.screen)
-        if countdown is not None:
-            countdown.cancel()
+        stop = stoppable_wait(self.screen)
+        if stop is not None:
+            stop()
 
     def action_step_back(self) -> None:
         self.wizard_screen().go_back()

@@ -1,4 +1,5 @@
-"""Step 5 · Credentials: client_id, issuer, the secret masked with its fingerprint, verification."""
+"""Step 5 · Credentials: client_id, issuer, the secret masked with its fingerprint, verification,
+whether SSO is in use (the System Log), and a test sign-in through the app."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from okta_wizard.tui.clipboard import board_for
 from okta_wizard.tui.steps.base import StepPane, check_line
 from okta_wizard.tui.text import lines, styled
 from okta_wizard.tui.widgets.secret_view import SecretView
+from okta_wizard.tui.widgets.sign_in_panel import SignInPanel
+from okta_wizard.tui.widgets.sso_activity import SsoActivity
 
 
 class CredentialsPane(StepPane):
@@ -36,11 +39,18 @@ class CredentialsPane(StepPane):
             id="cred-secret",
         )
         yield Static("", id="cred-checks")
+        yield SsoActivity(lambda: self.wizard.session.require(), id="cred-activity")
+        yield SignInPanel(
+            lambda: self.wizard.session.require(),
+            self.wizard.config.open_browser,
+            id="cred-sign-in",
+        )
 
     def compose_actions(self) -> ComposeResult:
         yield Button("Continue ▶", id="cred-next", variant="primary", disabled=True)
         yield Button("Verify again", id="cred-verify")
         yield Button("Copy client_id", id="cred-copy-id")
+        yield Button("Test sign-in", id="cred-sign-in-test", disabled=True)
 
     def on_mount(self) -> None:
         self.query_one(SecretView).display = False
@@ -82,6 +92,9 @@ class CredentialsPane(StepPane):
         )
         self.query_one("#cred-next", Button).disabled = False
         ok = all(c.ok for c in checks)
+        # Like `verify --sign-in`: a test sign-in only once every check passed.
+        self.query_one("#cred-sign-in-test", Button).disabled = not ok
+        self.query_one(SsoActivity).load()
         self.announce(
             "All verification checks passed." if ok else "Some verification checks failed.",
             severity="information" if ok else "warning",
@@ -113,3 +126,23 @@ class CredentialsPane(StepPane):
     @on(Button.Pressed, "#cred-next")
     def _next(self) -> None:
         self.finish()
+
+    @on(Button.Pressed, "#cred-sign-in-test")
+    def _sign_in_pressed(self) -> None:
+        self.clear_error()
+        self.query_one(SignInPanel).run()
+
+    @on(SignInPanel.Started)
+    def _sign_in_started(self) -> None:
+        # The app carries a temporary redirect URI meanwhile: nothing else reads or hands it on.
+        for button in self.query(".action-bar Button").results(Button):
+            button.disabled = True
+
+    @on(SignInPanel.Ended)
+    def _sign_in_ended(self, event: SignInPanel.Ended) -> None:
+        self.show_progress("")
+        for button in self.query(".action-bar Button").results(Button):
+            button.disabled = False
+        if event.passed:
+            self.query_one(SsoActivity).load()  # the sign-in just made is in the log now
+        self.show_newest()
