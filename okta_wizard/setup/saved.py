@@ -7,11 +7,11 @@ offer to resume before the engine, the gateway and the crypto are loaded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from okta_wizard.setup import journal as journal_store
-from okta_wizard.setup.journal import Journal, OrgLock
+from okta_wizard.setup.journal import Journal, OrgLock, Rotation
 
 if TYPE_CHECKING:
     from okta_wizard.vault import Vault
@@ -31,6 +31,12 @@ class SavedSetup:
     secret_fingerprint: str | None = None  # Secret.fingerprint() of the stored secret
     assignment_mode: str | None = None  # everyone | groups | none: step 4's saved choice
     group_names: tuple[str, ...] = ()  # the groups that choice named
+    rotation: Rotation | None = None  # a secret rotation under way (ids and fingerprints)
+
+    @property
+    def complete(self) -> bool:
+        """All six steps done: the credentials were handed to Upflow."""
+        return self.steps.get(6) == "done"
 
 
 def list_saved_setups(journals: list[Journal] | None = None) -> list[SavedSetup]:
@@ -48,6 +54,7 @@ def list_saved_setups(journals: list[Journal] | None = None) -> list[SavedSetup]
             secret_fingerprint=j.secret_fingerprint,
             assignment_mode=j.assignment_mode,
             group_names=tuple(j.group_names),
+            rotation=replace(j.rotation) if j.rotation is not None else None,
         )
         for j in (journal_store.list_journals() if journals is None else journals)
     ]

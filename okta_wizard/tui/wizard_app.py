@@ -190,6 +190,14 @@ class WizardApp(App[int]):
         if what == "forget" and saved is not None:
             self.forget_saved(saved)
             return
+        if what == "rotate" and saved is not None:
+            from okta_wizard.tui.screens.rotate import RotateScreen
+
+            def back(_: None) -> None:  # the saved setups again, as they stand now
+                self.look_for_saved_progress()
+
+            self.push_screen(RotateScreen(saved), back)
+            return
         if what == "continue" and saved is not None:
             self.state.resumed_from = saved
             self.state.label = saved.label

@@ -1,5 +1,6 @@
 """At start, when saved progress exists: each saved setup (org, step reached, when), and
-continue, start over, or forget. Continuing reconciles with Okta in the steps themselves."""
+continue, start over, or forget; for a complete setup, rotate its secret (screens/rotate.py).
+Continuing reconciles with Okta in the steps themselves."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from okta_wizard.setup.spec import STEP_TITLES
+from okta_wizard.tui.screens.rotate import rotation_button_label, rotation_note, rotation_offered
 from okta_wizard.tui.text import plain
 from okta_wizard.tui.widgets.keybar import KeyBar
 
@@ -26,17 +28,19 @@ def saved_line(saved: SavedSetup) -> str:
     status = f" · step {failed[0]} failed" if failed else ""
     return (
         f"{saved.org_url} · “{saved.label}” · reached step {step} ({STEP_TITLES[step]})"
-        f"{status} · saved {saved.updated_at}"
+        f"{status} · saved {saved.updated_at}{rotation_note(saved)}"
     )
 
 
 class ResumeScreen(Screen[tuple[str, "SavedSetup | None"]]):
-    """Dismisses with ("continue", saved), ("new", None) or ("forget", saved)."""
+    """Dismisses with ("continue", saved), ("new", None), ("forget", saved) or ("rotate",
+    saved)."""
 
     BINDINGS = [
         ("enter", "choose('continue')", "Continue"),
         ("n", "choose('new')", "Start a new setup"),
         ("f", "choose('forget')", "Forget"),
+        ("r", "choose('rotate')", "Rotate secret"),
     ]
 
     def __init__(self, saved: list[SavedSetup]) -> None:
@@ -59,12 +63,30 @@ class ResumeScreen(Screen[tuple[str, "SavedSetup | None"]]):
                 yield Button("Continue (enter)", id="resume-continue", variant="primary")
                 yield Button("Start a new setup (n)", id="resume-new")
                 yield Button("Forget (f)", id="resume-forget", variant="error")
+                yield Button("Rotate secret (r)", id="resume-rotate")
         yield KeyBar()
 
     def on_mount(self) -> None:
         options = self.query_one("#resume-list", OptionList)
         options.highlighted = 0
         options.focus()
+        self._show_rotation()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose" and parameters == ("rotate",):
+            selected = self.selected() if self.is_mounted else None
+            return selected is not None and rotation_offered(selected)
+        return True
+
+    @on(OptionList.OptionHighlighted, "#resume-list")
+    def _show_rotation(self) -> None:
+        """Rotate secret for a complete setup (or a rotation under way), for the one selected."""
+        selected = self.selected()
+        button = self.query_one("#resume-rotate", Button)
+        button.display = selected is not None and rotation_offered(selected)
+        if selected is not None:
+            button.label = rotation_button_label(selected)
+        self.refresh_bindings()
 
     def selected(self) -> SavedSetup | None:
         index = self.query_one("#resume-list", OptionList).highlighted
