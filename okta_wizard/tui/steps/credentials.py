@@ -143,6 +143,11 @@ class CredentialsPane(StepPane):
         self.show_progress("")
         for button in self.query(".action-bar Button").results(Button):
             button.disabled = False
-        if event.passed:
-            self.query_one(SsoActivity).load()  # the sign-in just made is in the log now
-        self.show_newest()
+        self.focus_control(self.query_one("#cred-next" if event.passed else "#cred-sign-in-test"))
+        self._after_sign_in(event.passed)
+
+    @work(group="sso-activity", exit_on_error=False)
+    async def _after_sign_in(self, passed: bool) -> None:
+        if passed:  # the sign-in just made is in the log now
+            await self.query_one(SsoActivity).read()
+        self.show_newest()  # the verdict, once the activity above it has its new height

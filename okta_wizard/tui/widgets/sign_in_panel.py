@@ -291,7 +291,7 @@ class SignInPanel(Vertical):
             parts.append(cleanup_line(test))
         self.query_one("#sign-in-result", Static).update(lines(parts) if parts else "")
         if result is not None:
-            self._status("Test sign-in")
+            self._status(plain("Test sign-in").stylize("bold"))
             self.post_message(
                 Announce(
                     f"Test sign-in: {result.headline}.",

@@ -61,13 +61,19 @@ class SsoActivity(Static):
         self.activity: Activity | None = None
 
     def load(self) -> None:
-        self.update(plain(f"{HEADING}: reading…"))
-        self._read()
+        """Read the log in a worker of its own (the step goes on meanwhile)."""
+        self._load()
 
     @work(exclusive=True, group="sso-activity", exit_on_error=False)
-    async def _read(self) -> None:
+    async def _load(self) -> None:
+        await self.read()
+
+    async def read(self) -> None:
+        """Read the log and show the answer (a caller that must wait for it awaits this)."""
         from okta_wizard.setup.activity import read_activity
 
+        if self.activity is None:
+            self.update(plain(f"{HEADING}: reading…"))
         setup = self._setup()
         app = setup.app
         if app is None:
