@@ -24,6 +24,7 @@ from okta_wizard.tui.app import WizardApp
 from okta_wizard.tui.screens.resume import ResumeScreen
 from okta_wizard.tui.screens.rotate import RotateScreen
 from okta_wizard.tui.widgets.confirm import ConfirmModal
+from okta_wizard.tui.widgets.rate_limit import RateLimitCountdown
 from okta_wizard.tui.widgets.secret_view import SecretView
 from okta_wizard.vault import Vault
 from tests.leakscan import find_leaks
@@ -229,3 +230,26 @@ async def test_an_unfinished_setup_offers_no_rotation(memory_wizard: Any, sandbo
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(second.screen, ResumeScreen)  # r does nothing here
+
+
+async def test_a_rate_limit_wait_counts_down_on_the_rotation_screen(
+    wizard: Any, sandbox: Any, handed_off: Any
+) -> None:
+    """The rotation's progress path shows Okta's 429 like the steps do: a countdown that goes
+    when the call goes again, and the rotation then ends as usual."""
+    from tests.tui.test_rate_limit_countdown import COUNTDOWN
+
+    sandbox.faults.add("POST /api/v1/apps/{id}/credentials/secrets", status=429, nth=1, reset_in=2)
+    app = wizard()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_rotation(pilot)
+        screen.query_one("#rotate-start", Button).press()
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")
+        line = screen.query_one(RateLimitCountdown)
+        await until(pilot, lambda: line.waiting)
+        assert COUNTDOWN.match(str(line.render())), str(line.render())
+        await until(pilot, lambda: not line.waiting)
+        await settle(pilot)
+        assert text(screen, "#rotate-result").startswith("✔ New client secret")
+    assert len(handed_off.secrets) == 2
