@@ -19,6 +19,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet
 
 from okta_wizard.sandbox.oidc import sign_in_of
+from okta_wizard.setup import journal as journal_store
 from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI
 from okta_wizard.tui.app import WizardApp
 from okta_wizard.tui.widgets.confirm import ConfirmModal
@@ -243,3 +244,20 @@ async def test_declining_changes_nothing(memory_wizard: Any, sandbox: Any) -> No
         assert "No test sign-in: the redirect URI was not added." in text_of(app, "#sign-in-status")
         assert len(sandbox.mutating_calls()) == writes_before
         assert_app_as_upflow_needs(sandbox, app)
+
+
+async def test_quitting_while_waiting_removes_the_loopback_uri(wizard: Any, sandbox: Any) -> None:
+    app = wizard(open_browser=NoBrowser())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await walk_to(pilot, 5)
+        await settle(pilot)
+        await start_the_test(pilot)
+        await until(pilot, lambda: panel(app).waiting)
+        assert len(app_redirect_uris(sandbox)) == 2
+        await pilot.press("ctrl+q")  # the quit question (progress is saved), then yes
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")
+    # The app has exited: its test sign-in ended with it, and cleaned up first.
+    assert app_redirect_uris(sandbox) == [SIGN_IN_REDIRECT_URI]
+    saved = journal_store.load(sandbox.base_url)  # nothing is left for the next run to remove
+    assert saved is not None and saved.test_redirect_uri is None
