@@ -90,3 +90,15 @@ async def walk_to(pilot: Pilot[int], step: int, *, start: int = 1) -> None:
         for button in FINISH_STEP[current]:
             await press_button(pilot, button)
         await settle(pilot)
+
+
+async def run_until(pilot: Pilot[int], holds: Callable[[], bool], within: float = 30.0) -> None:
+    """Let the app run (timers tick, workers go on) until `holds()`, without awaiting the
+    workers: for a state reached while one of them still waits (a countdown, a question, the
+    test sign-in waiting for the browser)."""
+
+    async def run() -> None:
+        while not holds():
+            await pilot.pause(0.05)
+
+    await asyncio.wait_for(run(), within)

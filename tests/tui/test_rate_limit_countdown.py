@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from textual.pilot import Pilot
 from okta_wizard.sandbox.server import RunningSandbox, start_sandbox
 from okta_wizard.tui.app import WizardApp
 from okta_wizard.tui.widgets.rate_limit import RateLimitCountdown
-from tests.tui.pilot_helpers import screen_of, settle, text_of, walk_to
+from tests.tui.pilot_helpers import run_until, screen_of, settle, text_of, walk_to
 
 WINDOW_S = 3  # the sandbox's rate-limit window: a 429 resets within about four seconds
 COUNTDOWN = re.compile(
@@ -63,15 +63,16 @@ def countdown(app: WizardApp, step: int) -> RateLimitCountdown:
     return screen_of(app).query_one(f"#step-{step} RateLimitCountdown", RateLimitCountdown)
 
 
-async def until(pilot: Pilot[int], holds: Callable[[], bool], within: float = 30.0) -> None:
-    """Let the app run (timers tick, workers go on) until `holds()`, without awaiting the
-    workers (the one that waits is the point)."""
-
-    async def run() -> None:
-        while not holds():
-            await pilot.pause(0.05)
-
-    await asyncio.wait_for(run(), within)
+async def create_into_a_429(
+    pilot: Pilot[int], app: WizardApp, sandbox: RunningSandbox
+) -> RateLimitCountdown:
+    """Step 3's create, sent into a full apps bucket: its countdown, once it shows."""
+    await walk_to(pilot, 3)
+    await fill_the_apps_bucket(sandbox)
+    screen_of(app).query_one("#settings-create").press()  # type: ignore[attr-defined]
+    line = countdown(app, 3)
+    await run_until(pilot, lambda: line.waiting)
+    return line
 
 
 def seconds_shown(line: RateLimitCountdown) -> int:
@@ -85,17 +86,13 @@ async def test_a_429_counts_down_then_the_create_goes_on(
 ) -> None:
     app = memory_wizard()
     async with app.run_test(size=(120, 36)) as pilot:
-        await walk_to(pilot, 3)
-        await fill_the_apps_bucket(sandbox)
-        screen_of(app).query_one("#settings-create").press()  # type: ignore[attr-defined]
-        line = countdown(app, 3)
-        await until(pilot, lambda: line.waiting)
+        line = await create_into_a_429(pilot, app, sandbox)
         first = seconds_shown(line)
         assert 1 <= first <= WINDOW_S + 1
         assert "stop_waiting" in {b.binding.action for b in app.active_bindings.values()}
         if first > 1:  # it ticks down, a second at a time
-            await until(pilot, lambda: not line.waiting or seconds_shown(line) < first)
-        await until(pilot, lambda: not line.waiting)  # gone when the call goes again
+            await run_until(pilot, lambda: not line.waiting or seconds_shown(line) < first)
+        await run_until(pilot, lambda: not line.waiting)  # gone when the call goes again
         assert not line.display
         await settle(pilot)
         assert "stop_waiting" not in {b.binding.action for b in app.active_bindings.values()}
@@ -112,11 +109,7 @@ async def test_escape_or_ctrl_c_stops_the_wait_and_nothing_is_half_done(
 ) -> None:
     app = memory_wizard()
     async with app.run_test(size=(120, 36)) as pilot:
-        await walk_to(pilot, 3)
-        await fill_the_apps_bucket(sandbox)
-        screen_of(app).query_one("#settings-create").press()  # type: ignore[attr-defined]
-        line = countdown(app, 3)
-        await until(pilot, lambda: line.waiting)
+        line = await create_into_a_429(pilot, app, sandbox)
         await pilot.press(key)
         await settle(pilot)
         assert not line.waiting and not line.display

@@ -9,9 +9,7 @@ to finish or abort it.
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -28,7 +26,7 @@ from okta_wizard.tui.widgets.rate_limit import RateLimitCountdown
 from okta_wizard.tui.widgets.secret_view import SecretView
 from okta_wizard.vault import Vault
 from tests.leakscan import find_leaks
-from tests.tui.pilot_helpers import settle
+from tests.tui.pilot_helpers import run_until, settle
 
 Cap = pytest.CaptureFixture[str]
 
@@ -57,14 +55,6 @@ def text(screen: Any, selector: str) -> str:
     return str(screen.query_one(selector).render())
 
 
-async def until(pilot: Pilot[int], holds: Callable[[], bool], within: float = 30.0) -> None:
-    async def run() -> None:
-        while not holds():
-            await pilot.pause(0.05)
-
-    await asyncio.wait_for(run(), within)
-
-
 async def open_rotation(pilot: Pilot[int]) -> RotateScreen:
     """From the saved-setup screen, `r`: the rotation screen of the setup selected."""
     app = pilot.app
@@ -81,7 +71,7 @@ async def answer(pilot: Pilot[int], button: str, *, key: str = "y") -> str:
     app = pilot.app
     screen = app.screen
     screen.query_one(f"#{button}", Button).press()
-    await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+    await run_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
     question = text(app.screen, "#confirm-question")
     await pilot.press(key)
     await settle(pilot)
@@ -244,12 +234,12 @@ async def test_a_rate_limit_wait_counts_down_on_the_rotation_screen(
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_rotation(pilot)
         screen.query_one("#rotate-start", Button).press()
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await run_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
         await pilot.press("y")
         line = screen.query_one(RateLimitCountdown)
-        await until(pilot, lambda: line.waiting)
+        await run_until(pilot, lambda: line.waiting)
         assert COUNTDOWN.match(str(line.render())), str(line.render())
-        await until(pilot, lambda: not line.waiting)
+        await run_until(pilot, lambda: not line.waiting)
         await settle(pilot)
         assert text(screen, "#rotate-result").startswith("✔ New client secret")
     assert len(handed_off.secrets) == 2

@@ -9,9 +9,7 @@ issued (secret, code, tokens) on screen.
 
 from __future__ import annotations
 
-import asyncio
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,7 +25,7 @@ from okta_wizard.tui.widgets.sign_in_panel import SignInPanel
 from tests.leakscan import find_leaks
 from tests.signin.conftest import ASSIGNED, NOT_ASSIGNED, sign_in_in_browser
 from tests.signin.conftest import browser as browser  # the headless Chromium fixture
-from tests.tui.pilot_helpers import press_button, screen_of, settle, text_of, walk_to
+from tests.tui.pilot_helpers import press_button, run_until, screen_of, settle, text_of, walk_to
 
 pytestmark = pytest.mark.slow
 
@@ -66,16 +64,6 @@ class NoBrowser:
     def __call__(self, url: str) -> bool:
         self.urls.append(url)
         return False
-
-
-async def until(pilot: Pilot[int], holds: Callable[[], bool], within: float = 30.0) -> None:
-    """Let the app run until `holds()`, without awaiting its workers (one of them waits)."""
-
-    async def run() -> None:
-        while not holds():
-            await pilot.pause(0.05)
-
-    await asyncio.wait_for(run(), within)
 
 
 def panel(app: WizardApp) -> SignInPanel:
@@ -127,7 +115,7 @@ async def start_the_test(pilot: Pilot[int], *, answer: str = "y") -> str:
     app = pilot.app
     assert isinstance(app, WizardApp)
     screen_of(app).query_one("#cred-sign-in-test").press()  # type: ignore[attr-defined]
-    await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+    await run_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
     question = str(app.screen.query_one("#confirm-question").render())
     await pilot.press(answer)
     return question
@@ -211,7 +199,7 @@ async def test_cancel_while_waiting_removes_the_loopback_uri(
         await walk_to(pilot, 5)
         await settle(pilot)
         await start_the_test(pilot)
-        await until(pilot, lambda: panel(app).waiting)
+        await run_until(pilot, lambda: panel(app).waiting)
         (url,) = opener.urls
         status = text_of(app, "#sign-in-status")
         assert "Open this URL in a browser on this machine and sign in:" in status
@@ -252,10 +240,10 @@ async def test_quitting_while_waiting_removes_the_loopback_uri(wizard: Any, sand
         await walk_to(pilot, 5)
         await settle(pilot)
         await start_the_test(pilot)
-        await until(pilot, lambda: panel(app).waiting)
+        await run_until(pilot, lambda: panel(app).waiting)
         assert len(app_redirect_uris(sandbox)) == 2
         await pilot.press("ctrl+q")  # the quit question (progress is saved), then yes
-        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await run_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
         await pilot.press("y")
     # The app has exited: its test sign-in ended with it, and cleaned up first.
     assert app_redirect_uris(sandbox) == [SIGN_IN_REDIRECT_URI]

@@ -13,7 +13,6 @@ sign-in issued: a snapshot must never hold one.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,7 +29,7 @@ from okta_wizard.tui.widgets.confirm import ConfirmModal
 from tests.leakscan import find_leaks
 from tests.signin.conftest import ASSIGNED
 from tests.signin.conftest import browser as browser  # the headless Chromium fixture
-from tests.tui.pilot_helpers import settle, walk_to
+from tests.tui.pilot_helpers import run_until, settle, walk_to
 from tests.tui.snapshot_app import build_app, secrets_of, seeded_sandbox
 from tests.tui.test_sign_in import ChromiumOpener
 
@@ -47,14 +46,6 @@ class FrozenNow(datetime):
     def now(cls, tz: Any = None) -> FrozenNow:
         moment = FIXED_NOW if tz is not None else FIXED_NOW.replace(tzinfo=None)
         return cls.fromtimestamp(moment.timestamp(), tz)
-
-
-async def until(pilot: Pilot[int], holds: Callable[[], bool], within: float = 30.0) -> None:
-    async def run() -> None:
-        while not holds():
-            await pilot.pause(0.05)
-
-    await asyncio.wait_for(run(), within)
 
 
 def picture(
@@ -100,7 +91,7 @@ def test_step5_sign_in_passed(
             await walk_to(pilot, 5)
             await settle(pilot)
             pilot.app.wizard_screen().query_one("#cred-sign-in-test").press()  # type: ignore[attr-defined]
-            await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmModal))
+            await run_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmModal))
             await pilot.press("y")
             await settle(pilot)
             opener.join()
@@ -137,7 +128,7 @@ def test_rotation_confirm(
             await settle(pilot)
             assert isinstance(pilot.app.screen, RotateScreen)
             pilot.app.screen.query_one("#rotate-start").press()  # type: ignore[attr-defined]
-            await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmModal))
+            await run_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmModal))
             await pilot.pause()  # not settle: the rotation's worker waits for the answer
 
         picture(snap_compare, app, scenario, size, lambda: secrets_of(sandbox))

@@ -406,25 +406,16 @@ class RotateScreen(Screen[None]):
         )
 
     # -- the actions
-    @on(Button.Pressed, "#rotate-start")
-    def _start_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        """The action bar's buttons, the screen's only ones: rotate-start, -finish, -abort,
+        -back."""
         event.stop()
-        self._run("start")
-
-    @on(Button.Pressed, "#rotate-finish")
-    def _finish_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self._run("finish")
-
-    @on(Button.Pressed, "#rotate-abort")
-    def _abort_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self._run("abort")
-
-    @on(Button.Pressed, "#rotate-back")
-    def _back_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_back()
+        action = (event.button.id or "rotate-back").removeprefix("rotate-")
+        if action == "back":
+            self.action_back()
+        else:
+            self._run(action)  # start, finish or abort
 
     def action_back(self) -> None:
         if self.busy:
