@@ -243,3 +243,30 @@ async def test_a_rate_limit_wait_counts_down_on_the_rotation_screen(
         await settle(pilot)
         assert text(screen, "#rotate-result").startswith("✔ New client secret")
     assert len(handed_off.secrets) == 2
+
+
+async def test_stopping_a_rate_limit_wait_leaves_a_rotation_that_resumes(
+    wizard: Any, sandbox: Any, handed_off: Any
+) -> None:
+    """Escape during the wait before Okta makes the new secret: nothing half-done (the rotation
+    is recorded as started, Okta made nothing); Rotate secret then resumes and completes it."""
+    sandbox.faults.add("POST /api/v1/apps/{id}/credentials/secrets", status=429, nth=1, reset_in=30)
+    app = wizard()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_rotation(pilot)
+        screen.query_one("#rotate-start", Button).press()
+        await run_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")
+        line = screen.query_one(RateLimitCountdown)
+        await run_until(pilot, lambda: line.waiting)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen  # Escape stopped the wait; the screen stays
+        assert app.announcements[-1].startswith("Stopped waiting for Okta's rate limit for apps")
+        assert len(handed_off.secrets) == 1  # Okta made no second secret
+        state = text(screen, "#rotate-state")
+        assert state.startswith("A rotation stopped half-way (stage started"), state
+        question = await answer(pilot, "rotate-start")
+        assert question.startswith("Resume the rotation begun")
+        assert text(screen, "#rotate-result").startswith("✔ New client secret")
+    assert len(handed_off.secrets) == 2

@@ -29,10 +29,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from okta_wizard.errors import UsageError
+from okta_wizard.errors import UsageError, WizardError
 from okta_wizard.handoff.expiry import DEFAULT_EXPIRE, expiry_choices
 from okta_wizard.secret import Secret
-from okta_wizard.tui.messages import Severity
+from okta_wizard.tui.messages import Announce, Severity
 from okta_wizard.tui.text import lines, plain, prose, styled, unquoted
 from okta_wizard.tui.widgets.keybar import KeyBar
 from okta_wizard.tui.widgets.rate_limit import RateLimitCountdown, show_wait
@@ -288,9 +288,7 @@ class RotateScreen(Screen[None]):
         else:
             with Vertical(id="rotate-token-fields"):
                 yield Label("API token (masked; never saved to a file)")
-                yield SecretInput(
-                    placeholder="SSWS token from Security > API > Tokens", id="rotate-token"
-                )
+                yield SecretInput(placeholder=TOKEN_PLACEHOLDER, id="rotate-token")
 
     def on_mount(self) -> None:
         self.query_one("#rotate-link", SecretView).display = False
@@ -304,7 +302,7 @@ class RotateScreen(Screen[None]):
 
         try:
             receipt = read_receipt(receipt_path(self.saved.org_url))
-        except Exception:  # a damaged receipt: the field stays empty (the admin's domain)
+        except WizardError:  # a damaged receipt: the field stays empty (the admin's domain)
             return
         if receipt is not None and receipt.email_domains:
             self.query_one("#rotate-domains", Input).value = ", ".join(receipt.email_domains)
@@ -395,14 +393,15 @@ class RotateScreen(Screen[None]):
         return await setup.__aenter__()
 
     def _send_options(self) -> SendOptions:
-        from okta_wizard.handoff.message import parse_email_domains
-        from okta_wizard.handoff.options import SendOptions
+        """The link's options, checked as `rotate` checks its flags (bad input: said here,
+        before anything is opened)."""
+        from okta_wizard.handoff.options import send_options
 
-        domains = parse_email_domains(self.query_one("#rotate-domains", Input).value)
-        return SendOptions(
-            server=self.wizard.config.secrets_url,
+        return send_options(
+            secrets_url=self.wizard.config.secrets_url,
             expire=str(self.query_one("#rotate-expire", Select).value),
-            email_domains=domains,
+            email_domains=[self.query_one("#rotate-domains", Input).value],
+            password_env=None,
         )
 
     # -- the actions
@@ -445,6 +444,7 @@ class RotateScreen(Screen[None]):
             self._busy_line("")
             for button in buttons:
                 button.disabled = False
+            self._refresh_state()  # what is saved now, after an error too (a stage reached)
 
     async def _act_on_engine(self, action: str) -> None:
         from okta_wizard.setup import rotate
@@ -486,8 +486,6 @@ class RotateScreen(Screen[None]):
                 self._show_result(finished_text(await rotate.finish_rotation(setup)))
             else:
                 self._show_result(aborted_text(await rotate.abort_rotation(setup)))
-            self.saved = self._reread_saved()
-            self._show_state()
         finally:
             await setup.__aexit__(None, None, None)
 
@@ -514,15 +512,26 @@ class RotateScreen(Screen[None]):
         view.focus(scroll_visible=False)
         self._say("One-time link created. Press c to copy it, r to reveal it.")
 
-    def _reread_saved(self) -> SavedSetup:
+    def _refresh_state(self) -> None:
+        """Read this org's saved progress again, and show what it says."""
         from okta_wizard.setup.saved import list_saved_setups
 
-        for saved in list_saved_setups():
-            if saved.org_url == self.saved.org_url:
-                return saved
-        return self.saved
+        try:
+            saved = [s for s in list_saved_setups() if s.org_url == self.saved.org_url]
+        except WizardError:  # a damaged file: the error box says what happened already
+            return
+        if saved:
+            self.saved = saved[0]
+        self._show_state()
 
     # -- results and errors, in place
+    @on(Announce)
+    def _announced(self, message: Announce) -> None:
+        """What the widgets here tell (the countdown, the link's view): said on this screen,
+        which has no status line of its own."""
+        message.stop()
+        self._say(message.text, severity=message.severity)
+
     def _say(self, text: str, *, severity: Severity = "information") -> None:
         """Recorded with the wizard's announcements; a toast here (the status line is the
         wizard screen's), none in the accessible mode."""
