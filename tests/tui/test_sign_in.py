@@ -249,3 +249,23 @@ async def test_quitting_while_waiting_removes_the_loopback_uri(wizard: Any, sand
     assert app_redirect_uris(sandbox) == [SIGN_IN_REDIRECT_URI]
     saved = journal_store.load(sandbox.base_url)  # nothing is left for the next run to remove
     assert saved is not None and saved.test_redirect_uri is None
+
+
+async def test_claims_with_markup_and_escapes_are_shown_as_text(
+    wizard: Any, sandbox: Any, browser: Any
+) -> None:
+    fiona = sign_in_of(sandbox.state).user_by_login(ASSIGNED)
+    assert fiona is not None
+    fiona.last_name = "[@click=app.quit]Finance[/] [b]x[/b] \x1b[2J"
+    opener = ChromiumOpener(browser, ASSIGNED)
+    app = wizard(open_browser=opener)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await walk_to(pilot, 5)
+        await settle(pilot)
+        await start_the_test(pilot)
+        await settle(pilot)
+        opener.join()
+        result = text_of(app, "#sign-in-result")
+        assert app.is_running  # the [@click=app.quit] did nothing
+    assert "Fiona [@click=app.quit]Finance[/] [b]x[/b] \\x1b[2J" in result, result
+    assert "\x1b" not in result

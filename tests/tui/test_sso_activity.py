@@ -71,3 +71,20 @@ async def test_a_service_app_without_okta_logs_read_is_told_what_to_grant(
         assert not screen_of(app).query_one("#cred-sign-in-test").disabled  # type: ignore[attr-defined]
     assert "⚠ Not read:" in line, line
     assert "okta.logs.read" in line
+
+
+async def test_okta_text_in_the_log_is_shown_as_text(memory_wizard: Any, sandbox: Any) -> None:
+    """A failure reason with markup and a terminal escape: drawn literally, never obeyed."""
+    hostile = "Denied [@click=app.quit]by[/] policy [b]now[/b] \x1b[31mred"
+    app = memory_wizard()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await walk_to(pilot, 4)
+        (okta_app,) = sandbox.org.apps_by_label("Upflow SSO")
+        user = sandbox.org.add_user("eve@example.com", "Eve", "[red]Mallory[/]", [])
+        sandbox.system_log.record_sign_in(okta_app, user, success=False, reason=hostile)
+        await walk_to(pilot, 5, start=4)
+        await settle(pilot)
+        line = text_of(app, "#cred-activity")
+        assert app.is_running  # the [@click=app.quit] did nothing
+    assert "Denied [@click=app.quit]by[/] policy [b]now[/b] \\x1b[31mred" in line
+    assert "\x1b" not in line
