@@ -111,8 +111,8 @@ class WizardApp(App[int]):
         Binding("ctrl+q", "quit_wizard", "Quit", priority=True, tooltip="Quit"),
         # Only while something waits (a countdown for Okta's rate limit, the test sign-in; see
         # check_action); else the keys do what they do elsewhere (Escape: back; Ctrl+C: copy).
-        Binding("escape", "stop_waiting", "Stop waiting", priority=True, tooltip=STOP_WAITING),
         Binding("ctrl+c", "stop_waiting", "Stop waiting", priority=True, tooltip=STOP_WAITING),
+        Binding("escape", "stop_waiting", "Stop waiting", priority=True, tooltip=STOP_WAITING),
     ]
 
     def __init__(self, config: WizardConfig, main_screen: Callable[[], WizardScreen]) -> None:

@@ -202,6 +202,7 @@ async def test_cancel_while_waiting_removes_the_loopback_uri(
         await run_until(pilot, lambda: panel(app).waiting)
         (url,) = opener.urls
         status = text_of(app, "#sign-in-status")
+        assert "Waiting for the sign-in in the browser" in text_of(app, "#step-5 .progress-line")
         assert "Open this URL in a browser on this machine and sign in:" in status
         assert url.replace("\n", "")[:60] in status.replace("\n", "")
         while_waiting = app_redirect_uris(sandbox)
@@ -215,6 +216,8 @@ async def test_cancel_while_waiting_removes_the_loopback_uri(
         await settle(pilot)
         assert screen_of(app).current == 5  # Escape ended the test; it did not go back
         assert "Test sign-in cancelled." in text_of(app, "#sign-in-status")
+        assert app.announcements[-1] == "Test sign-in cancelled: the redirect URI was removed."
+        assert text_of(app, "#step-5 .progress-line") == ""
         assert "The temporary redirect URI was removed" in text_of(app, "#sign-in-result")
         assert loopback not in app_redirect_uris(sandbox)
         assert_app_as_upflow_needs(sandbox, app)
@@ -230,6 +233,7 @@ async def test_declining_changes_nothing(memory_wizard: Any, sandbox: Any) -> No
         await start_the_test(pilot, answer="n")
         await settle(pilot)
         assert "No test sign-in: the redirect URI was not added." in text_of(app, "#sign-in-status")
+        assert app.announcements[-1] == "No test sign-in: the redirect URI was not added."
         assert len(sandbox.mutating_calls()) == writes_before
         assert_app_as_upflow_needs(sandbox, app)
 

@@ -138,6 +138,10 @@ class CredentialsPane(StepPane):
         for button in self.query(".action-bar Button").results(Button):
             button.disabled = True
 
+    @on(SignInPanel.Waiting)
+    def _sign_in_waiting(self) -> None:
+        self.show_progress("Waiting for the sign-in in the browser (Cancel or Escape ends it)…")
+
     @on(SignInPanel.Ended)
     def _sign_in_ended(self, event: SignInPanel.Ended) -> None:
         self.show_progress("")

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 Opener = Callable[[str], bool]  # opens a URL in a browser; False when none could
 
 NOT_SENT = "(not sent)"
+NOT_TESTED = "No test sign-in: the redirect URI was not added."
 
 
 def claim_rows(result: SignInResult) -> list[Content]:
@@ -110,9 +111,7 @@ def verdict(result: SignInResult) -> Content:
 
 
 def cleanup_line(test: SignInTest) -> Content:
-    """What became of the temporary redirect URI: it is said, never assumed."""
-    if not test.added:
-        return plain("Nothing was added to the app.")
+    """What became of the temporary redirect URI (once added): said, never assumed."""
     if test.removed:
         kept = ", ".join(test.redirect_uris_after) or "none"
         return plain(f"The temporary redirect URI was removed; sign-in redirect URIs: {kept}")
@@ -136,6 +135,9 @@ class SignInPanel(Vertical):
 
     class Started(Message):
         """The test has begun: the step's other actions wait for it."""
+
+    class Waiting(Message):
+        """The redirect URI is on the app and the browser has the URL: the test waits."""
 
     class Ended(Message):
         """The test has ended (passed, failed, cancelled or stopped by an error)."""
@@ -177,7 +179,10 @@ class SignInPanel(Vertical):
         self.waiting = waiting
         self.set_class(waiting, "-waiting")
         if waiting:
-            self.query_one("#sign-in-cancel", Button).focus()
+            self.post_message(self.Waiting())
+            self.query_one("#sign-in-cancel", Button).focus(scroll_visible=False)
+            # Once the buttons are laid out: the URL and Cancel are what the admin needs now.
+            self.call_after_refresh(self.scroll_visible, top=True, animate=False)
         self.app.refresh_bindings()
 
     def stop_waiting(self) -> bool:
@@ -214,6 +219,7 @@ class SignInPanel(Vertical):
         from okta_wizard.setup.sign_in import SignInTest
 
         self.add_class("-shown")
+        self._cancelled.clear()
         self.query_one("#sign-in-result", Static).update("")
         self._status("Test sign-in: reading the app, its secret (keyring) and Okta's endpoints…")
         self.result = None
@@ -241,7 +247,8 @@ class SignInPanel(Vertical):
         plan = await test.prepare()
         question = plan.question + " Go ahead?"
         if not await self.app.push_screen_wait(ConfirmModal(question, yes="Test", no="Not now")):
-            self._status("No test sign-in: the redirect URI was not added.")
+            self._status(NOT_TESTED)
+            self.post_message(Announce(NOT_TESTED))
             return None
         url = await test.begin()
         self._url = url
@@ -267,7 +274,6 @@ class SignInPanel(Vertical):
         self.post_message(Announce("Test sign-in: waiting for the browser. Escape cancels."))
 
     async def _wait_or_cancel(self, test: SignInTest) -> SignInResult | None:
-        self._cancelled.clear()
         waiting = asyncio.create_task(test.wait())
         cancelled = asyncio.create_task(self._cancelled.wait())
         try:
@@ -298,3 +304,6 @@ class SignInPanel(Vertical):
                     severity="information" if result.passed else "warning",
                 )
             )
+        elif self._cancelled.is_set():
+            removed = "the redirect URI was removed" if test.removed else "see the step"
+            self.post_message(Announce(f"Test sign-in cancelled: {removed}."))
