@@ -134,7 +134,7 @@ def started_text(started: RotationStarted) -> Content:
             f"and in the keyring entry {started.previous_entry}, until you finish the rotation."
         ),
         prose(
-            "Send Upflow the link below. Once Upflow confirms it signs in with the new secret, "
+            "Send Upflow the link above. Once Upflow confirms it signs in with the new secret, "
             "come back here (saved progress > `Finish or abort rotation`) and finish it."
         ),
     ]
