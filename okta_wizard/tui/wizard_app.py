@@ -180,16 +180,21 @@ class WizardApp(App[int]):
         if what == "forget" and saved is not None:
             self.forget_saved(saved)
             return
+        connect = self.wizard_screen().connect_pane
         if what == "continue" and saved is not None:
             self.state.resumed_from = saved
             self.state.label = saved.label
             self.state.org_url = saved.org_url
-            self.wizard_screen().connect_pane.prefill_org_url(saved.org_url)
-            self.announce(
-                f"Resuming {saved.org_url}: check the connection; every step is re-checked "
-                "against Okta."
-            )
-        self.wizard_screen().pane(1).focus_first()
+            connect.prefill_org_url(saved.org_url)
+            if connect.has_credential():
+                self.announce(f"Resuming {saved.org_url}: checking the connection…", quiet=True)
+                connect.check_connection()
+            else:
+                self.announce(
+                    f"Resuming {saved.org_url}: sign in, then check the connection. Each saved "
+                    "step is checked against Okta, and the wizard continues where it stopped."
+                )
+        connect.focus_first()
 
     @work(thread=True, exit_on_error=False, group="saved")
     def forget_saved(self, saved: SavedSetup) -> None:

@@ -23,7 +23,7 @@ from okta_wizard.errors import WizardError
 from okta_wizard.setup.spec import STEP_TITLES
 from okta_wizard.tui.demo import DemoInfo, demo_remedy
 from okta_wizard.tui.messages import Announce, Severity
-from okta_wizard.tui.text import prose, styled, unquoted
+from okta_wizard.tui.text import plain, prose, styled, unquoted
 from okta_wizard.tui.wizard_app import WizardApp
 
 if TYPE_CHECKING:
@@ -88,6 +88,7 @@ class StepPane(Vertical):
         with VerticalScroll(classes="step-body"):
             if self.INTRO:
                 yield Static(self.INTRO, classes="step-intro")
+            yield Static("", classes="step-notice")
             yield from self.compose_body()
             yield Static("", classes="error-box")
         yield Static("", classes="progress-line")
@@ -117,6 +118,13 @@ class StepPane(Vertical):
         line = self.query_one(".progress-line", Static)
         line.update(styled("⏳ $text", text=text) if text else "")
         line.set_class(bool(text), "busy")
+
+    def show_notice(self, text: str, severity: Severity = "information") -> None:
+        """A sentence that stays at the top of the step (how a resumed setup got here)."""
+        notice = self.query_one(".step-notice", Static)
+        notice.update(plain(("⚠ " if severity == "warning" else "↻ ") + text))
+        notice.set_class(bool(text), "shown")
+        notice.set_class(severity == "warning", "warning")
 
     def show_error(self, exc: BaseException) -> None:
         what, todo = describe_error(exc, self.wizard.config.demo)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Button, Static
@@ -11,6 +13,9 @@ from okta_wizard.tui.clipboard import board_for
 from okta_wizard.tui.steps.base import StepPane, check_line
 from okta_wizard.tui.text import lines, styled
 from okta_wizard.tui.widgets.secret_view import SecretView
+
+if TYPE_CHECKING:
+    from okta_wizard.setup.engine import Check, Credentials
 
 
 class CredentialsPane(StepPane):
@@ -42,12 +47,17 @@ class CredentialsPane(StepPane):
         yield Button("Verify again", id="cred-verify")
         yield Button("Copy client_id", id="cred-copy-id")
 
+    shown = False  # the credentials are on screen
+
     def on_mount(self) -> None:
         self.query_one(SecretView).display = False
 
     def on_enter(self) -> None:
         if self.state.credentials is None:
             self.load()
+        elif not self.shown:  # read and verified already (a resumed setup)
+            self.show_credentials(self.state.credentials)
+            self.show_checks(self.state.checks)
 
     def focus_first(self) -> None:
         if self.state.credentials is not None:
@@ -60,6 +70,12 @@ class CredentialsPane(StepPane):
         self.show_progress("Reading client_id, the secret (keyring) and the issuer…")
         creds = await setup.read_credentials()
         self.state.credentials = creds
+        self.show_credentials(creds)
+        await self._verify()
+        self.query_one(SecretView).focus()
+
+    def show_credentials(self, creds: Credentials) -> None:
+        self.shown = True
         self.query_one("#cred-client-id", Static).update(
             styled("Client ID  [b]$client_id[/b]", client_id=creds.client_id)
         )
@@ -69,18 +85,19 @@ class CredentialsPane(StepPane):
         view = self.query_one(SecretView)
         view.set_secret(creds.secret)
         view.display = True
-        await self._verify()
-        view.focus()
+
+    def show_checks(self, checks: tuple[Check, ...]) -> None:
+        self.query_one("#cred-checks", Static).update(
+            lines(["Verification", *(check_line(c) for c in checks)])
+        )
+        self.query_one("#cred-next", Button).disabled = False
 
     async def _verify(self) -> None:
         self.show_progress("Verifying in Okta: app active, redirect URIs, grants, secret works…")
         checks = await self.wizard.session.require().verify()
         self.show_progress("")
         self.state.checks = checks
-        self.query_one("#cred-checks", Static).update(
-            lines(["Verification", *(check_line(c) for c in checks)])
-        )
-        self.query_one("#cred-next", Button).disabled = False
+        self.show_checks(checks)
         ok = all(c.ok for c in checks)
         self.announce(
             "All verification checks passed." if ok else "Some verification checks failed.",

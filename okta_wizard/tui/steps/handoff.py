@@ -76,8 +76,10 @@ class HandoffPane(StepPane):
 
     def on_enter(self) -> None:
         domains = self.query_one("#handoff-domains", Input)
-        if not domains.value and self.state.admin_email_domain:
-            domains.value = self.state.admin_email_domain
+        restored = self.state.restored.email_domains if self.state.restored else ()
+        if not domains.value:
+            # The domains of the last link (a resumed setup), else the admin's own.
+            domains.value = ", ".join(restored) or self.state.admin_email_domain
 
     def focus_first(self) -> None:
         self.focus_control(self.query_one("#handoff-domains", Input))
