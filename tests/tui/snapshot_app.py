@@ -10,6 +10,7 @@ The screenshot script builds its app the same way (make_app against a sandbox)."
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -40,10 +41,17 @@ SAVED = [
 ]
 
 
+# The receipt's times (when the link was made, when it expires) change at every run: each
+# picture shows them as one fixed time of the same width.
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+DISPLAY_TIME = "2026-03-02T10:15:00+00:00"
+
+
 def show_display_origin(svg: str, base_url: str) -> str:
-    """The picture with the sandbox's origin (and its host:port) under the display name."""
+    """The picture with the sandbox's origin (and its host:port) under the display name, and
+    the receipt's times under the display time."""
     live = base_url.removeprefix("http://")
-    return svg.replace(live, DISPLAY_ORIGIN.removeprefix("http://"))
+    return ISO_TIME.sub(DISPLAY_TIME, svg.replace(live, DISPLAY_ORIGIN.removeprefix("http://")))
 
 
 def _seed_ids(seed: int) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import Input
 
 from okta_wizard.secret import Secret
 from okta_wizard.tui.widgets.choice import Toggle
+from okta_wizard.tui.widgets.rows import rows_text
 from tests.handoff.links import fetch_paste, pbincli_decrypt, split_link
 from tests.leakscan import find_leaks
 from tests.tui.pilot_helpers import press_button, screen_of, settle, text_of, walk_to
@@ -55,7 +56,7 @@ async def test_burn_off_and_a_password_reach_the_send_step(wizard: Any) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         link = await create_link(app, pilot, burn=False, password=PASSWORD)
         shown = app.export_screenshot()
-        receipt = text_of(app, "#handoff-receipt")
+        receipt = rows_text(screen_of(app), "#handoff-receipt")
         assert screen_of(app).query_one("#handoff-burn", Toggle).disabled
     assert find_leaks([PASSWORD], texts=[shown, receipt]) == []
     payload = await asyncio.to_thread(fetch_paste, link)

@@ -77,6 +77,16 @@ async def step6_form(pilot: Pilot[int]) -> None:
     await walk_to(pilot, 6)
 
 
+async def step6_link(pilot: Pilot[int]) -> None:
+    await walk_to(pilot, 6)
+    await press_button(pilot, "handoff-create")
+
+
+async def step4_no_color(pilot: Pilot[int]) -> None:
+    """NO_COLOR: the chosen option is told apart by its mark, `(•)` against `( )`."""
+    await walk_to(pilot, 4)
+
+
 async def step1_error(pilot: Pilot[int]) -> None:
     await walk_to(pilot, 1)
     screen_of(pilot.app).query_one("#token", Input).value = "00not-the-right-token"  # type: ignore[arg-type]
@@ -130,6 +140,8 @@ SCENARIOS: dict[str, tuple[Scenario, bool]] = {
     "step4_groups": (step4_groups, False),
     "step5_credentials": (step5, False),
     "step6_handoff": (step6_form, False),
+    "step6_link": (step6_link, False),
+    "step4_no_color": (step4_no_color, False),
     "resume": (resume_screen, True),
     "help": (help_screen, False),
 }
@@ -149,6 +161,8 @@ def test_screen_snapshot(
     scenario, saved = SCENARIOS[name]
     scanned: list[str] = []
     monkeypatch.chdir(tmp_path)
+    if name.endswith("_no_color"):
+        monkeypatch.setenv("NO_COLOR", "1")
     key_material: list[str] = []
     with seeded_sandbox() as sandbox:
         overrides: dict[str, Any] = {}

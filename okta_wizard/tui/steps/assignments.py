@@ -86,10 +86,14 @@ class AssignmentsPane(StepPane):
     def _mode_changed(self, event: RadioSet.Changed) -> None:
         self._show_mode(self.mode)
         if self.mode == "groups" and event.radio_set.has_focus:  # the admin chose it
-            picker = self.query_one(GroupPicker)
-            self.query_one("#group-search").focus(scroll_visible=False)
-            # The whole picker (search, matches, selection) in view, not only its field.
-            self.call_after_refresh(self.body.scroll_to_widget, picker, animate=False, top=True)
+            # Once the choice is told (the accessible mode says it while it has the focus).
+            self.call_after_refresh(self._to_group_search)
+
+    def _to_group_search(self) -> None:
+        self.query_one("#group-search").focus(scroll_visible=False)
+        # The whole picker (search, matches, selection) in view, not only its field.
+        picker = self.query_one(GroupPicker)
+        self.call_after_refresh(self.body.scroll_to_widget, picker, animate=False, top=True)
 
     def _show_mode(self, mode: str) -> None:
         self.query_one(GroupPicker).display = mode == "groups"

@@ -142,12 +142,13 @@ class StepPane(Vertical):
     def show_newest(self) -> None:
         """Bring the end of the step (results, an error, the link) into view.
 
-        Once the content just updated has been laid out (scroll_end waits for the next
-        refresh): at once, the new height is not known and a small terminal would stop short.
-        Not Textual's anchor: an anchored body shorter than its view is drawn at the bottom
+        Once the content just updated has been laid out: after the next refresh, and then
+        after the one that lays out (scroll_end waits for a refresh of its own). Sooner, the
+        new height is not known and a small terminal stops a line or more short. Not
+        Textual's anchor: an anchored body shorter than its view is drawn at the bottom
         (step 1 moved down under its own title after the check).
         """
-        self.body.scroll_end(animate=False)
+        self.call_after_refresh(self.body.scroll_end, animate=False)
 
     def clear_error(self) -> None:
         box = self.query_one(".error-box", Static)

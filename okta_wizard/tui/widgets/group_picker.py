@@ -54,6 +54,12 @@ SearchGroups = Callable[[str, int], Awaitable[list["Group"]]]  # (text, at most)
 
 
 class GroupPicker(Vertical):
+    # One line per group: a long description is cut with an ellipsis, never wrapped onto a
+    # row of its own that reads like another group.
+    DEFAULT_CSS = """
+    GroupPicker > #group-results { height: 8; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
     class ResultsShown(Message):
         """Posted when results for `text` are on screen; `elapsed` since its last keystroke."""
 
