@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -35,11 +35,13 @@ from okta_wizard.tui.widgets.group_picker import GroupPicker
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS, SecretView
 
 if TYPE_CHECKING:
+    from okta_wizard.savedfile import SavedFileDamaged
     from okta_wizard.setup.models import ServiceAppKey
     from okta_wizard.setup.saved import SavedSetup
     from okta_wizard.tui.screens.wizard import WizardScreen
 
-SavedLoader = Callable[[], list["SavedSetup"]]
+# The saved setups to offer, and any saved file that cannot be used (shown with its fix).
+SavedLoader = Callable[[], Sequence["SavedSetup | SavedFileDamaged"]]
 
 # Textual's own palette commands that the wizard does not offer, and why:
 # - "Screenshot" saves an SVG of the screen to a file: a revealed secret, the one-time link or
@@ -48,10 +50,11 @@ SavedLoader = Callable[[], list["SavedSetup"]]
 DROPPED_SYSTEM_COMMANDS = frozenset({"Screenshot", "Quit"})
 
 
-def _load_saved() -> list[SavedSetup]:
-    from okta_wizard.setup.saved import list_saved_setups
+def _load_saved() -> list[SavedSetup | SavedFileDamaged]:
+    from okta_wizard.setup.saved import scan_saved_setups
 
-    return list_saved_setups()
+    setups, damaged = scan_saved_setups()
+    return [*setups, *damaged]
 
 
 def accessible_from_env() -> bool:
@@ -170,7 +173,7 @@ class WizardApp(App[int]):
         if saved:
             self.call_from_thread(self.offer_resume, saved)
 
-    def offer_resume(self, saved: list[SavedSetup]) -> None:
+    def offer_resume(self, saved: Sequence[SavedSetup | SavedFileDamaged]) -> None:
         from okta_wizard.tui.screens.resume import ResumeScreen
 
         self.push_screen(ResumeScreen(saved), self._resume_chosen)

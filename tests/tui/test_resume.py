@@ -247,3 +247,43 @@ async def test_without_a_credential_the_resume_waits_for_sign_in(
         await pilot.press(*sandbox.token, "enter")
         await settle(pilot)
         assert screen.current == 4 and second.state.done == {1, 2, 3}
+
+
+async def test_a_damaged_saved_file_is_named_beside_the_readable_ones(
+    memory_wizard: Any, sandbox: Any, _isolated_state: Any
+) -> None:
+    first = memory_wizard()
+    async with first.run_test(size=(120, 36)) as pilot:
+        await walk_to(pilot, 4)
+    damaged = _isolated_state / "other.okta.com.json"
+    damaged.write_text("[1, 2")
+    damaged.chmod(0o600)
+    second = memory_wizard()
+    async with second.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert isinstance(second.screen, ResumeScreen), second.screen
+        assert [s.org_url for s in second.screen.saved] == [sandbox.base_url]
+        told = " ".join(str(second.screen.query_one("#resume-damaged").render()).split())
+        await pilot.press("enter")  # the readable one still continues
+        await settle(pilot)
+        assert screen_of(second).current == 4
+    assert f"{damaged} cannot be used" in told
+    assert "delete it with okta-wizard forget --org-url" in told and "`" not in told
+
+
+async def test_only_a_damaged_saved_file_still_opens_with_its_fix(
+    memory_wizard: Any, _isolated_state: Any
+) -> None:
+    _isolated_state.mkdir(mode=0o700, exist_ok=True)
+    damaged = _isolated_state / "acme.okta.com.json"
+    damaged.write_text('{"schema_version": 1, "org_url": "https://acme.okta.com", "steps": 3}')
+    damaged.chmod(0o600)
+    app = memory_wizard()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeScreen) and app.screen.saved == []
+        told = " ".join(str(app.screen.query_one("#resume-damaged").render()).split())
+        await pilot.press("n")  # a new setup
+        await settle(pilot)
+        assert screen_of(app).current == 1 and app.is_running
+    assert "field steps is not an object" in told and "Move it aside" in told

@@ -143,6 +143,7 @@ SCENARIOS: dict[str, tuple[Scenario, bool]] = {
     "step6_link": (step6_link, False),
     "step4_no_color": (step4_no_color, False),
     "resume": (resume_screen, True),
+    "resume_damaged": (resume_screen, True),
     "help": (help_screen, False),
 }
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
@@ -172,7 +173,7 @@ def test_screen_snapshot(
             key_material += [pem, "".join(x for x in pem.splitlines() if "-----" not in x)]
         elif name == "step3_secret_not_stored":
             overrides = {"setup_factory": refusing_keyring}
-        app = build_app(sandbox, saved=saved, **overrides)
+        app = build_app(sandbox, saved=saved, damaged=name == "resume_damaged", **overrides)
 
         async def run_before(pilot: Pilot[int]) -> None:
             await scenario(pilot)
