@@ -154,6 +154,11 @@ async def test_resume_lands_after_the_saved_groups_with_them_restored(
         assert sorted(g.name for g in picked) == ["Finance", "Sales"]
         assert "Assigned to: Finance, Sales (as saved" in text_of(second, "#assign-result")
         assert second.focused is screen.query_one("#assign-next", Button)
+        second.action_goto(3)
+        await settle(pilot)
+        reused = text_of(second, "#settings-result")
+    assert "Reusing “Upflow SSO”" in reused
+    assert "Client secret is stored in the keyring (it was there already)" in reused
     assert len(sandbox.org.apps_by_label("Upflow SSO")) == 1
 
 
