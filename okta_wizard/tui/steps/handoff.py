@@ -167,10 +167,11 @@ class HandoffPane(StepPane):
             self.query_one(setting).disabled = True  # they describe the link that exists
         self.query_one("#handoff-finish", Button).disabled = False
         view.focus(scroll_visible=False)
-        # The link and its warning at the top of the view, the receipt below them.
+        await self.show_receipt(setup.origin)
+        # The link and its warning at the top of the view, the receipt below them (laid out
+        # first: the view can only scroll as far as what is already there).
         self.call_after_refresh(self.body.scroll_to_widget, view, animate=False, top=True)
         self.announce("One-time link created. Press c to copy it, r to reveal it.")
-        await self.show_receipt(setup.origin)
 
     async def show_receipt(self, origin: str) -> None:
         """The receipt just written, a row per field (a value wraps under itself)."""
