@@ -88,7 +88,6 @@ class StepPane(Vertical):
         with VerticalScroll(classes="step-body"):
             if self.INTRO:
                 yield Static(self.INTRO, classes="step-intro")
-            yield Static("", classes="step-notice")
             yield from self.compose_body()
             yield Static("", classes="error-box")
         yield Static("", classes="progress-line")
@@ -120,11 +119,19 @@ class StepPane(Vertical):
         line.set_class(bool(text), "busy")
 
     def show_notice(self, text: str, severity: Severity = "information") -> None:
-        """A sentence that stays at the top of the step (how a resumed setup got here)."""
-        notice = self.query_one(".step-notice", Static)
-        notice.update(plain(("⚠ " if severity == "warning" else "↻ ") + text))
-        notice.set_class(bool(text), "shown")
+        """A sentence that stays at the top of the step (how a resumed setup got here).
+        Mounted when first needed: the first screen draws nothing it does not show."""
+        shown = plain(("⚠ " if severity == "warning" else "↻ ") + text)
+        for notice in self.query(".step-notice").results(Static):
+            notice.update(shown)
+            notice.set_class(severity == "warning", "warning")
+            return
+        notice = Static(shown, classes="step-notice")
         notice.set_class(severity == "warning", "warning")
+        if self.INTRO:
+            self.body.mount(notice, after=self.body.query_one(".step-intro"))
+        else:
+            self.body.mount(notice, before=0)
 
     def show_error(self, exc: BaseException) -> None:
         what, todo = describe_error(exc, self.wizard.config.demo)
