@@ -135,14 +135,14 @@ def connect(term: DemoTerminal) -> None:
     term.wait_for("Connected: all checks passed")
 
 
-def walk_to_assignments(term: DemoTerminal, *, resumed: bool = False) -> None:
-    """Steps 1-3 with the prefilled values: connect, the app (created or reused)."""
+def walk_to_assignments(term: DemoTerminal) -> None:
+    """Steps 1-3 of a new demo with the prefilled values: connect, create the app."""
     connect(term)
     term.keys("Enter")  # Continue
-    term.wait_for("Existing app found" if resumed else "No existing app found")
+    term.wait_for("No existing app found")
     term.keys("Enter")  # Continue
     term.wait_for("Step 3 of 6")
-    term.keys("Enter")  # Create app (or Reuse app)
+    term.keys("Enter")  # Create app
     term.wait_for("is stored in")  # "Client secret (…) is stored in GNOME Keyring (…)"
     term.keys("Enter")  # Continue
     term.wait_for("Step 4 of 6")

@@ -134,9 +134,9 @@ def test_link_expiries_are_one_list() -> None:
     """The wizard offers exactly what `--expire` accepts, with the same default."""
     from okta_wizard.commands.send import send_options_from
     from okta_wizard.handoff.expiry import EXPIRY_LABELS
-    from okta_wizard.tui.screens import handoff
+    from okta_wizard.tui.steps import handoff
 
-    offered = set(handoff.EXPIRIES)
+    offered = {name for _label, name in handoff.expiry_choices()}
     for name in [*offered, "2weeks", "1 week", "forever"]:
         args = build_parser().parse_args(["send", f"--expire={name}"])
         try:

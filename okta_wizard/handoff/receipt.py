@@ -85,12 +85,15 @@ def render_receipt(r: Receipt) -> str:
 
 def receipt_rows(r: Receipt) -> list[tuple[str, str]]:
     """The receipt's (name, value) rows: the text above, and the wizard's two columns."""
+    from okta_wizard.handoff.expiry import EXPIRY_LABELS
+
+    expiry = EXPIRY_LABELS.get(r.link_expire, r.link_expire)
     if not r.link_server:
         link = "not sent"
     elif r.link_expires_at is None:
         link = f"sent via {r.link_server}; never expires (burn after reading)"
     else:
-        link = f"sent via {r.link_server}; expires {r.link_expires_at} ({r.link_expire})"
+        link = f"sent via {r.link_server}; expires {r.link_expires_at} ({expiry})"
     rows = [
         ("Okta org", r.org_url),
         ("App", f"{r.label} (id {r.app_id})"),

@@ -194,6 +194,10 @@ class Setup(Run):
     async def assign(self, choice: AssignmentChoice) -> list[Group]:
         return await assignment_step.assign(self, choice)
 
+    async def unassigned(self, choice: AssignmentChoice) -> list[Group]:
+        """What `assign(choice)` would still assign (reads only: a resume checks step 4)."""
+        return await assignment_step.unassigned(self, choice)
+
     # -- step 5
     async def read_credentials(self) -> Credentials:
         return await verify_step.read_credentials(self)

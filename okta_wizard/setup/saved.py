@@ -14,6 +14,7 @@ from okta_wizard.setup import journal as journal_store
 from okta_wizard.setup.journal import Journal, OrgLock, Rotation
 
 if TYPE_CHECKING:
+    from okta_wizard.savedfile import SavedFileDamaged
     from okta_wizard.vault import Vault
 
 
@@ -58,6 +59,13 @@ def list_saved_setups(journals: list[Journal] | None = None) -> list[SavedSetup]
         )
         for j in (journal_store.list_journals() if journals is None else journals)
     ]
+
+
+def scan_saved_setups() -> tuple[list[SavedSetup], list[SavedFileDamaged]]:
+    """The state folder's readable saved setups, and each saved file that cannot be used
+    (named, with its fix): one damaged file does not hide the others."""
+    journals, damaged = journal_store.scan_journals()
+    return list_saved_setups(journals), damaged
 
 
 def forget_saved_setup(org_origin: str, vault: Vault) -> list[str]:

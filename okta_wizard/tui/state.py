@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from okta_wizard.secret import Secret
     from okta_wizard.setup.engine import (
         AppReport,
+        AssignmentChoice,
         Check,
         ConnectReport,
         Credentials,
@@ -19,6 +20,17 @@ if TYPE_CHECKING:
     )
     from okta_wizard.setup.models import Group
     from okta_wizard.setup.saved import SavedSetup
+
+
+@dataclass
+class Restored:
+    """What a resumed setup had chosen, as found in Okta again (tui/reconcile.py)."""
+
+    choice: AssignmentChoice | None = None  # step 4's saved choice
+    groups: list[Group] = field(default_factory=list)  # the groups it names, found in Okta
+    missing: list[Group] = field(default_factory=list)  # of those, the ones no longer assigned
+    unknown: str = ""  # why some saved group names were not found (the engine's words)
+    email_domains: tuple[str, ...] = ()  # step 6's, from the receipt of the last link
 
 
 @dataclass
@@ -35,6 +47,7 @@ class WizardState:
     checks: tuple[Check, ...] = ()
     link: Secret | None = None
     resumed_from: SavedSetup | None = None
+    restored: Restored | None = None  # set once a resumed setup is reconciled with Okta
     done: set[int] = field(default_factory=set)
     reached: int = 1
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -37,11 +37,13 @@ from okta_wizard.tui.widgets.group_picker import GroupPicker
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS, SecretView
 
 if TYPE_CHECKING:
+    from okta_wizard.savedfile import SavedFileDamaged
     from okta_wizard.setup.models import ServiceAppKey
     from okta_wizard.setup.saved import SavedSetup
     from okta_wizard.tui.screens.wizard import WizardScreen
 
-SavedLoader = Callable[[], list["SavedSetup"]]
+# The saved setups to offer, and any saved file that cannot be used (shown with its fix).
+SavedLoader = Callable[[], Sequence["SavedSetup | SavedFileDamaged"]]
 
 # Textual's own palette commands that the wizard does not offer, and why:
 # - "Screenshot" saves an SVG of the screen to a file: a revealed secret, the one-time link or
@@ -51,10 +53,11 @@ DROPPED_SYSTEM_COMMANDS = frozenset({"Screenshot", "Quit"})
 STOP_WAITING = "Stop what waits: Okta's rate limit, or the test sign-in (nothing is half-done)"
 
 
-def _load_saved() -> list[SavedSetup]:
-    from okta_wizard.setup.saved import list_saved_setups
+def _load_saved() -> list[SavedSetup | SavedFileDamaged]:
+    from okta_wizard.setup.saved import scan_saved_setups
 
-    return list_saved_setups()
+    setups, damaged = scan_saved_setups()
+    return [*setups, *damaged]
 
 
 def accessible_from_env() -> bool:
@@ -180,7 +183,7 @@ class WizardApp(App[int]):
         if saved:
             self.call_from_thread(self.offer_resume, saved)
 
-    def offer_resume(self, saved: list[SavedSetup]) -> None:
+    def offer_resume(self, saved: Sequence[SavedSetup | SavedFileDamaged]) -> None:
         from okta_wizard.tui.screens.resume import ResumeScreen
 
         self.push_screen(ResumeScreen(saved), self._resume_chosen)
@@ -198,16 +201,21 @@ class WizardApp(App[int]):
 
             self.push_screen(RotateScreen(saved), back)
             return
+        connect = self.wizard_screen().connect_pane
         if what == "continue" and saved is not None:
             self.state.resumed_from = saved
             self.state.label = saved.label
             self.state.org_url = saved.org_url
-            self.wizard_screen().connect_pane.prefill_org_url(saved.org_url)
-            self.announce(
-                f"Resuming {saved.org_url}: check the connection; every step is re-checked "
-                "against Okta."
-            )
-        self.wizard_screen().pane(1).focus_first()
+            connect.prefill_org_url(saved.org_url)
+            if connect.has_credential():
+                self.announce(f"Resuming {saved.org_url}: checking the connection…", quiet=True)
+                connect.check_connection()
+            else:
+                self.announce(
+                    f"Resuming {saved.org_url}: sign in, then check the connection. Each saved "
+                    "step is checked against Okta, and the wizard continues where it stopped."
+                )
+        connect.focus_first()
 
     @work(thread=True, exit_on_error=False, group="saved")
     def forget_saved(self, saved: SavedSetup) -> None:

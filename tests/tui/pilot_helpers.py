@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Callable
 
 from textual.pilot import Pilot
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, RadioSet, Static
 from textual.worker import WorkerState
 
 from okta_wizard.tui.app import WizardApp
@@ -102,3 +102,21 @@ async def run_until(pilot: Pilot[int], holds: Callable[[], bool], within: float 
             await pilot.pause(0.05)
 
     await asyncio.wait_for(run(), within)
+
+
+async def choose_groups(pilot: Pilot[int], *typed: str) -> None:
+    """Step 4: "Selected groups", then for each text typed the first group that matches."""
+    app = pilot.app
+    assert isinstance(app, WizardApp)
+    screen = screen_of(app)
+    screen.query_one("#assign-mode", RadioSet).focus()
+    await pilot.press("down", "enter")  # "Selected groups"
+    await settle(pilot)
+    search = screen.query_one("#group-search", Input)
+    for text in typed:
+        search.focus()
+        search.value = ""
+        await pilot.press(*text)
+        await settle(pilot)
+        await pilot.press("enter")  # adds the first result
+        await settle(pilot)

@@ -7,6 +7,7 @@ from typing import Any
 from textual.widgets import Input, RadioSet
 
 from okta_wizard.tui.screens.wizard import WizardScreen
+from okta_wizard.tui.widgets.rows import rows_text
 from tests.tui.pilot_helpers import press_button, screen_of, settle, text_of, walk_to
 
 
@@ -39,7 +40,7 @@ async def test_six_steps_make_one_app_and_a_link(wizard: Any, sandbox: Any) -> N
         await settle(pilot)
         await press_button(pilot, "handoff-create")
         assert app.state.link is not None, app.announcements
-        assert "Okta org" in text_of(app, "#handoff-receipt")
+        assert "Okta org" in rows_text(screen_of(app), "#handoff-receipt")
         assert len(sandbox.org.apps_by_label("Upflow SSO")) == 1
         await press_button(pilot, "handoff-finish")
     assert app.return_code == 0

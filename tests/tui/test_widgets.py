@@ -18,10 +18,11 @@ from typing import Any
 from textual import on
 from textual.app import App, ComposeResult
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, RadioButton, RadioSet, Static
 
 from okta_wizard.secret import Secret
 from okta_wizard.tui.messages import Announce
+from okta_wizard.tui.widgets.choice import Choice, Toggle
 from okta_wizard.tui.widgets.group_picker import GroupPicker, SearchGroups
 from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.secret_view import SecretView
@@ -148,6 +149,51 @@ async def test_group_picker_drops_stale_results(sandbox: Any) -> None:
             assert "Beta" in prompts(picker)[0]
             assert "Bet" in text(app, "#group-status")
             assert [m.text for m in picker.history][-1] == "Bet"
+
+
+async def test_a_full_page_of_groups_is_said_to_be_a_page(sandbox: Any) -> None:
+    for n in range(25):
+        sandbox.org.add_group(f"Eng team {n:02}", "a description long enough to need cutting " * 3)
+    async with okta_search(sandbox) as search:
+        app = Harness(lambda: GroupPicker(search, id="group-picker"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            picker = app.query_one(GroupPicker)
+            await type_search(pilot, picker, "Eng")
+            status = text(app, "#group-status")
+            shown = prompts(picker)
+            lines = picker.query_one("#group-results", OptionList).virtual_size.height
+    # Okta answers a page of 20 and never says how many match in all: no total is claimed.
+    assert len(shown) == 20
+    assert "First 20 groups matching “Eng” shown: type more to narrow." in status
+    assert not status.startswith("20 group")  # "20 group(s) match": the page as a total
+    assert lines == 20, "each description cut on its line, never a row of its own"
+
+
+# ---------------------------------------------------------------- choices as text
+class Choices(App[None]):
+    def compose(self) -> ComposeResult:
+        with RadioSet(id="choices"):
+            yield Choice("API token", value=True, id="one")
+            yield Choice("OAuth 2.0 service app", id="two")
+        yield Toggle("Burn after reading", value=True, id="burn")
+
+
+def drawn(app: App[Any], selector: str) -> str:
+    return str(app.query_one(selector).render())
+
+
+async def test_choices_and_toggles_write_their_state() -> None:
+    app = Choices()
+    async with app.run_test() as pilot:
+        assert drawn(app, "#one").startswith("(•) API token")
+        assert drawn(app, "#two").startswith("( ) OAuth 2.0 service app")
+        assert drawn(app, "#burn").startswith("[x] Burn after reading: on")
+        app.query_one("#two", RadioButton).value = True
+        app.query_one("#burn", Toggle).toggle()
+        await pilot.pause()
+        assert drawn(app, "#one").startswith("( ) API token")
+        assert drawn(app, "#two").startswith("(•) OAuth 2.0 service app")
+        assert drawn(app, "#burn").startswith("[ ] Burn after reading: off")
 
 
 # ---------------------------------------------------------------- the secret view

@@ -1,21 +1,25 @@
 """At start, when saved progress exists: each saved setup (org, step reached, when), and
-continue, start over, or forget; for a complete setup, rotate its secret (screens/rotate.py).
-Continuing reconciles with Okta in the steps themselves."""
+continue, start over, or forget; for a complete setup, rotate its secret (screens/rotate.py); a
+saved file that cannot be used is named, with its fix. Continuing checks each saved step against
+Okta once step 1 connects (tui/resuming.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
+from okta_wizard.savedfile import SavedFileDamaged
 from okta_wizard.setup.spec import STEP_TITLES
 from okta_wizard.tui.screens.rotate import rotation_button_label, rotation_note, rotation_offered
-from okta_wizard.tui.text import plain
+from okta_wizard.tui.text import lines, plain, prose, styled
 from okta_wizard.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -32,6 +36,11 @@ def saved_line(saved: SavedSetup) -> str:
     )
 
 
+def damaged_text(damaged: list[SavedFileDamaged]) -> Content:
+    """Each saved file that cannot be used: what is wrong with it, and what to do."""
+    return lines(styled("[b]✘ $what[/b]\n  → ", what=d.message) + prose(d.remedy) for d in damaged)
+
+
 class ResumeScreen(Screen[tuple[str, "SavedSetup | None"]]):
     """Dismisses with ("continue", saved), ("new", None), ("forget", saved) or ("rotate",
     saved)."""
@@ -43,9 +52,10 @@ class ResumeScreen(Screen[tuple[str, "SavedSetup | None"]]):
         ("r", "choose('rotate')", "Rotate secret"),
     ]
 
-    def __init__(self, saved: list[SavedSetup]) -> None:
+    def __init__(self, saved: Sequence[SavedSetup | SavedFileDamaged]) -> None:
         super().__init__(id="resume")
-        self.saved = saved
+        self.saved = [s for s in saved if not isinstance(s, SavedFileDamaged)]
+        self.damaged = [s for s in saved if isinstance(s, SavedFileDamaged)]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="resume-box"):
@@ -59,6 +69,8 @@ class ResumeScreen(Screen[tuple[str, "SavedSetup | None"]]):
                 *(Option(plain(saved_line(s)), id=str(i)) for i, s in enumerate(self.saved)),
                 id="resume-list",
             )
+            if self.damaged:
+                yield Static(damaged_text(self.damaged), id="resume-damaged")
             with Horizontal(classes="buttons"):
                 yield Button("Continue (enter)", id="resume-continue", variant="primary")
                 yield Button("Start a new setup (n)", id="resume-new")

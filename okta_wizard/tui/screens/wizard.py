@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import getters, on
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
 from okta_wizard.setup.spec import STEP_TITLES
+from okta_wizard.tui.messages import Severity
 from okta_wizard.tui.steps.base import StepPane
 from okta_wizard.tui.steps.connect import ConnectPane
 from okta_wizard.tui.text import plain
@@ -26,6 +27,8 @@ from okta_wizard.tui.wizard_app import WizardApp
 
 if TYPE_CHECKING:
     from textual.command import Provider
+
+    from okta_wizard.setup.saved import SavedSetup
 
 
 def wizard_commands() -> type[Provider]:
@@ -128,6 +131,11 @@ class WizardScreen(Screen[None]):
             await self.query_one("#steps", ContentSwitcher).mount(pane_class(step)())
         self._show(step)
 
+    def resuming(self) -> bool:
+        """A saved setup was chosen and its steps are not checked against Okta yet."""
+        state = self.wizard.state
+        return state.resumed_from is not None and state.restored is None
+
     def _show(self, step: int) -> None:
         state = self.wizard.state
         self.current = step
@@ -147,11 +155,37 @@ class WizardScreen(Screen[None]):
 
     @on(StepPane.Finished)
     def _step_finished(self, event: StepPane.Finished) -> None:
-        self.wizard.state.done.add(event.step)
+        state = self.wizard.state
+        if event.step == 1 and state.resumed_from is not None and self.resuming():
+            self.continue_saved(state.resumed_from)
+            return
+        state.done.add(event.step)
         if event.step == 6:
             self.wizard.finish()
         else:
             self.show_step(event.step + 1)
+
+    @work(exclusive=True, group="resume", exit_on_error=False)
+    async def continue_saved(self, saved: SavedSetup) -> None:
+        """Step 1 connected a resumed setup: check its saved steps against Okta, then show
+        the first one not done (or the one whose check failed, with the error)."""
+        from okta_wizard.tui.resuming import Landing, landing_text, reconcile
+
+        landing = Landing()
+        failed: BaseException | None = None
+        try:
+            await reconcile(self.wizard.session.require(), self.wizard.state, saved, landing)
+        except Exception as exc:  # shown on the step it concerns, with what to do
+            failed = exc
+        self.pane(1).show_progress("")
+        await self._mount_and_show(landing.step)
+        if failed is not None:
+            self.pane(landing.step).show_error(failed)
+            return
+        text = landing_text(self.wizard.state.org_url, self.wizard.state, landing)
+        severity: Severity = "warning" if landing.notes else "information"
+        self.pane(landing.step).show_notice(text, severity)
+        self.wizard.announce(text, severity=severity)
 
     @on(Stepper.Review)
     def _review(self, event: Stepper.Review) -> None:

@@ -23,7 +23,7 @@ from okta_wizard.errors import WizardError
 from okta_wizard.setup.spec import STEP_TITLES
 from okta_wizard.tui.demo import DemoInfo, demo_remedy
 from okta_wizard.tui.messages import Announce, Severity
-from okta_wizard.tui.text import prose, styled, unquoted
+from okta_wizard.tui.text import plain, prose, styled, unquoted
 from okta_wizard.tui.widgets.rate_limit import RateLimitCountdown, show_wait
 from okta_wizard.tui.wizard_app import WizardApp
 
@@ -122,6 +122,21 @@ class StepPane(Vertical):
         line.update(styled("⏳ $text", text=text) if text else "")
         line.set_class(bool(text), "busy")
 
+    def show_notice(self, text: str, severity: Severity = "information") -> None:
+        """A sentence that stays at the top of the step (how a resumed setup got here).
+        Mounted when first needed: the first screen draws nothing it does not show."""
+        shown = plain(("⚠ " if severity == "warning" else "↻ ") + text)
+        for notice in self.query(".step-notice").results(Static):
+            notice.update(shown)
+            notice.set_class(severity == "warning", "warning")
+            return
+        notice = Static(shown, classes="step-notice")
+        notice.set_class(severity == "warning", "warning")
+        if self.INTRO:
+            self.body.mount(notice, after=self.body.query_one(".step-intro"))
+        else:
+            self.body.mount(notice, before=0)
+
     def show_error(self, exc: BaseException) -> None:
         what, todo = describe_error(exc, self.wizard.config.demo)
         box = self.query_one(".error-box", Static)
@@ -138,12 +153,13 @@ class StepPane(Vertical):
     def show_newest(self) -> None:
         """Bring the end of the step (results, an error, the link) into view.
 
-        Once the content just updated has been laid out (scroll_end waits for the next
-        refresh): at once, the new height is not known and a small terminal would stop short.
-        Not Textual's anchor: an anchored body shorter than its view is drawn at the bottom
+        Once the content just updated has been laid out: after the next refresh, and then
+        after the one that lays out (scroll_end waits for a refresh of its own). Sooner, the
+        new height is not known and a small terminal stops a line or more short. Not
+        Textual's anchor: an anchored body shorter than its view is drawn at the bottom
         (step 1 moved down under its own title after the check).
         """
-        self.body.scroll_end(animate=False)
+        self.call_after_refresh(self.body.scroll_end, animate=False)
 
     def clear_error(self) -> None:
         box = self.query_one(".error-box", Static)

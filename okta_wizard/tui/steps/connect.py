@@ -111,6 +111,12 @@ class ConnectPane(StepPane):
     def prefill_org_url(self, org_url: str) -> None:
         self.org_url.value = org_url
 
+    def has_credential(self) -> bool:
+        """A credential is filled in (the demo's token, OKTA_API_TOKEN, a service app's key)."""
+        if self.method == "service-app":
+            return self.wizard.config.service_app is not None
+        return bool(self.token.value)
+
     @property
     def method(self) -> str:
         return METHODS[max(self.auth_method.pressed_index, 0)]
@@ -245,8 +251,13 @@ class ConnectPane(StepPane):
         )
         self.show_newest()  # the checks are the answer
         if report.ok:
-            self.announce("Connected: all checks passed. Press Continue.")
             self.next_button.disabled = False
+            if self.wizard.wizard_screen().resuming():
+                # A saved setup goes on by itself: to where it stopped, once checked.
+                self.announce("Connected: all checks passed. Checking the saved steps in Okta…")
+                self.finish()
+                return
+            self.announce("Connected: all checks passed. Press Continue.")
             self.next_button.focus(scroll_visible=False)
         else:
             failed = sum(1 for c in report.checks if not c.ok)

@@ -3,6 +3,8 @@ whether SSO is in use (the System Log), and a test sign-in through the app."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Button, Static
@@ -14,6 +16,9 @@ from okta_wizard.tui.text import lines, styled
 from okta_wizard.tui.widgets.secret_view import SecretView
 from okta_wizard.tui.widgets.sign_in_panel import SignInPanel
 from okta_wizard.tui.widgets.sso_activity import SsoActivity
+
+if TYPE_CHECKING:
+    from okta_wizard.setup.engine import Check, Credentials
 
 
 class CredentialsPane(StepPane):
@@ -52,12 +57,17 @@ class CredentialsPane(StepPane):
         yield Button("Copy client_id", id="cred-copy-id")
         yield Button("Test sign-in", id="cred-sign-in-test", disabled=True)
 
+    shown = False  # the credentials are on screen
+
     def on_mount(self) -> None:
         self.query_one(SecretView).display = False
 
     def on_enter(self) -> None:
         if self.state.credentials is None:
             self.load()
+        elif not self.shown:  # read and verified already (a resumed setup)
+            self.show_credentials(self.state.credentials)
+            self.show_checks(self.state.checks)
 
     def focus_first(self) -> None:
         if self.state.credentials is not None:
@@ -70,6 +80,12 @@ class CredentialsPane(StepPane):
         self.show_progress("Reading client_id, the secret (keyring) and the issuer…")
         creds = await setup.read_credentials()
         self.state.credentials = creds
+        self.show_credentials(creds)
+        await self._verify()
+        self.query_one(SecretView).focus()
+
+    def show_credentials(self, creds: Credentials) -> None:
+        self.shown = True
         self.query_one("#cred-client-id", Static).update(
             styled("Client ID  [b]$client_id[/b]", client_id=creds.client_id)
         )
@@ -79,18 +95,19 @@ class CredentialsPane(StepPane):
         view = self.query_one(SecretView)
         view.set_secret(creds.secret)
         view.display = True
-        await self._verify()
-        view.focus()
+
+    def show_checks(self, checks: tuple[Check, ...]) -> None:
+        self.query_one("#cred-checks", Static).update(
+            lines(["Verification", *(check_line(c) for c in checks)])
+        )
+        self.query_one("#cred-next", Button).disabled = False
 
     async def _verify(self) -> None:
         self.show_progress("Verifying in Okta: app active, redirect URIs, grants, secret works…")
         checks = await self.wizard.session.require().verify()
         self.show_progress("")
         self.state.checks = checks
-        self.query_one("#cred-checks", Static).update(
-            lines(["Verification", *(check_line(c) for c in checks)])
-        )
-        self.query_one("#cred-next", Button).disabled = False
+        self.show_checks(checks)
         ok = all(c.ok for c in checks)
         # Like `verify --sign-in`: a test sign-in only once every check passed.
         self.query_one("#cred-sign-in-test", Button).disabled = not ok

@@ -65,6 +65,8 @@ class SettingsPane(StepPane):
         yield Button("Create app", id="settings-create", variant="primary")
         yield Button("Continue ▶", id="settings-next", disabled=True)
 
+    shown = False  # the app's result is on screen
+
     def on_mount(self) -> None:
         self.query_one("#app-label", Input).value = self.state.label
 
@@ -73,6 +75,8 @@ class SettingsPane(StepPane):
         create.label = "Reuse app" if self.state.existing else "Create app"
         if self.state.existing:
             self.query_one("#app-label", Input).disabled = True
+        if self.state.app is not None and not self.shown:  # reused already (a resumed setup)
+            self.show_result(self.state.app)
 
     def focus_first(self) -> None:
         if self.state.app is None:
@@ -147,6 +151,7 @@ class SettingsPane(StepPane):
     def show_result(self, report: AppReport) -> None:
         """The app made or reused, and where its secret is (also when a resume reused it)."""
         self.state.app = report
+        self.shown = True
         repaired = (
             "; repaired " + ", ".join(d.field for d in report.repaired) if report.repaired else ""
         )

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 DEBOUNCE_SECONDS = 0.12
 SHOWN_AT_MOST = 20  # groups asked of Okta per search
 EMPTY_GROUP_NOTE = "0 members: assigning it lets nobody sign in"
+SEARCH_PROMPT = "Type to search your Okta groups."
 
 
 def matches_text(count: int, text: str) -> str:
@@ -53,6 +54,12 @@ SearchGroups = Callable[[str, int], Awaitable[list["Group"]]]  # (text, at most)
 
 
 class GroupPicker(Vertical):
+    # One line per group: a long description is cut with an ellipsis, never wrapped onto a
+    # row of its own that reads like another group.
+    DEFAULT_CSS = """
+    GroupPicker > #group-results { height: 8; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
     class ResultsShown(Message):
         """Posted when results for `text` are on screen; `elapsed` since its last keystroke."""
 
@@ -73,12 +80,12 @@ class GroupPicker(Vertical):
         self.selected: dict[str, Group] = {}  # by group id
         self._results: list[Group] = []
         self._last_keystroke = 0.0
-        self._status_text: Content = Content("")
+        self._status_text: Content = Content(SEARCH_PROMPT)
         self.history: list[GroupPicker.ResultsShown] = []  # every result shown (tests, bench)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Type part of a group name…", id="group-search")
-        yield Static("Type to search your Okta groups.", id="group-status")
+        yield Static(SEARCH_PROMPT, id="group-status")
         yield OptionList(id="group-results")
         yield Static("Selected: none", id="group-selected")
 
@@ -93,7 +100,7 @@ class GroupPicker(Vertical):
         await asyncio.sleep(DEBOUNCE_SECONDS)
         status = self.query_one("#group-status", Static)
         if not text:
-            self._show([], "Type to search your Okta groups.", text)
+            self._show([], SEARCH_PROMPT, text)
             return
         if self.search is None:
             return
@@ -162,6 +169,14 @@ class GroupPicker(Vertical):
             del self.selected[group.id]
         else:
             self.selected[group.id] = group
+        self._selection_changed()
+
+    def select(self, groups: list[Group]) -> None:
+        """Select exactly `groups` (a resumed setup's saved choice)."""
+        self.selected = {g.id: g for g in groups}
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
         names = tuple(sorted({g.name for g in self.selected.values()}))
         empty = sorted({g.name for g in self.selected.values() if g.users_count == 0})
         summary = Text("Selected: " + (", ".join(names) if names else "none"))
