@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class Restored:
-    """What a resumed setup had chosen, as found in Okta again (tui/reconcile.py)."""
+    """What a resumed setup had chosen, as found in Okta again (tui/resuming.py)."""
 
     choice: AssignmentChoice | None = None  # step 4's saved choice
     groups: list[Group] = field(default_factory=list)  # the groups it names, found in Okta

@@ -292,3 +292,32 @@ async def test_only_a_damaged_saved_file_still_opens_with_its_fix(
         await settle(pilot)
         assert screen_of(app).current == 1 and app.is_running
     assert "field steps is not an object" in told and "Move it aside" in told
+
+
+async def test_a_secret_read_back_that_the_keyring_refuses_is_shown_once(
+    wizard: Any, sandbox: Any
+) -> None:
+    from okta_wizard.setup.engine import ProgressCallback, Setup, SetupOptions
+    from okta_wizard.tui.screens.secret_once import SecretNotStoredScreen
+    from okta_wizard.vault import Vault
+    from tests.setup.refusing_keyring import RefusingKeyring
+
+    def refusing(options: SetupOptions, on_progress: ProgressCallback) -> Setup:
+        return Setup(options, on_progress=on_progress, vault=Vault(backend=RefusingKeyring()))
+
+    first = wizard()
+    async with first.run_test(size=(120, 36)) as pilot:
+        await walk_to(pilot, 4)
+        assert first.state.app is not None
+        client_id = first.state.app.app.client_id
+    Vault().delete_client_secret(sandbox.base_url, client_id)  # this machine lost it
+    second = wizard(setup_factory=refusing)
+    async with second.run_test(size=(120, 36)) as pilot:
+        await resume(second, pilot)
+        assert isinstance(second.screen, SecretNotStoredScreen), second.screen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_of(second).current == 3
+        assert "NOT in the keyring" in text_of(second, "#settings-result")
+        assert "✘" in text_of(second, "#step-3 .error-box")
+    assert len(sandbox.org.apps_by_label("Upflow SSO")) == 1

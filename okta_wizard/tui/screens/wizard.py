@@ -180,7 +180,7 @@ class WizardScreen(Screen[None]):
         self.pane(1).show_progress("")
         await self._mount_and_show(landing.step)
         if failed is not None:
-            self.pane(landing.step).show_error(failed)
+            self.pane(landing.step).show_failure(failed)
             return
         text = landing_text(self.wizard.state.org_url, self.wizard.state, landing)
         severity: Severity = "warning" if landing.notes else "information"

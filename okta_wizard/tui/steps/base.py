@@ -147,6 +147,10 @@ class StepPane(Vertical):
         self.announce(f"Error: {what} {unquoted(todo)}", severity="error")
         self.show_newest()
 
+    def show_failure(self, exc: BaseException) -> None:
+        """A failure of this step met elsewhere (a resumed setup's check): as if its own."""
+        self.show_error(exc)
+
     def announce(self, text: str, *, severity: Severity = "information") -> None:
         self.post_message(Announce(text, severity=severity))
 

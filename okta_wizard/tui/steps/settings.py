@@ -172,6 +172,13 @@ class SettingsPane(StepPane):
         self.query_one("#settings-next", Button).disabled = False
         self.show_newest()  # the result, on a small terminal too
 
+    def show_failure(self, exc: BaseException) -> None:
+        from okta_wizard.setup.engine import SecretNotStored
+
+        if isinstance(exc, SecretNotStored):  # the secret read back, but not kept: show it once
+            self._secret_not_stored(exc)
+        self.show_error(exc)
+
     def _secret_not_stored(self, exc: SecretNotStored) -> None:
         """The app exists, its secret is only in memory: show it once on its own view."""
         from okta_wizard.tui.screens.secret_once import SecretNotStoredScreen
