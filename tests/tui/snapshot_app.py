@@ -49,7 +49,7 @@ ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
 DISPLAY_TIME = "2026-03-02T10:15:00+00:00"
 
 
-DAMAGED_PATH = Path("/home/admin/.local/state/okta-wizard/acme.okta.com.json")
+DAMAGED_PATH = Path("/home/admin/.local/state/okta-wizard/acme.okta.com.json")  # path-ok: on screen
 DAMAGED = SavedFileDamaged(
     DAMAGED_PATH,
     "field steps is not an object",
