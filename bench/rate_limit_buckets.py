@@ -7,7 +7,9 @@ Run under a real Secret Service:
 
 1. Calls per bucket (sandbox/ratelimits.py) of a fresh `apply --group Finance`, a rerun with
    nothing to do, `verify` and `plan`, against a sandbox with generous limits (counts only).
-2. Wall time of apply + verify + credentials + rerun in a row against the developer-org preset,
+2. The same for the wizard walked by Textual's Pilot through steps 1 to 5 (group Finance, as
+   the apply above), then started again on the same state folder and resumed (nothing to do).
+3. Wall time of apply + verify + credentials + rerun in a row against the developer-org preset,
    per command, with the 429 answers the sandbox gave (a command that waits for a reset shows
    it here); then `plan`, the fifth command of the same minute.
 Prints figures; the goal the product aims at (at most 3 apps-bucket calls for a fresh apply, at
@@ -16,6 +18,7 @@ most 2 for a rerun) is reported, not enforced: exit 0 either way.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -100,6 +103,51 @@ def calls_per_command() -> None:
             print(f"  {name:<13}{cells}{sum(counts.values()):>8}{note}")
 
 
+async def _walk(sb: RunningSandbox, *, resume: bool) -> None:
+    """The wizard from step 1 to step 5 (a resumed run: from where it stopped), in Pilot."""
+    from okta_wizard.secret import Secret
+    from okta_wizard.tui.app import make_app
+    from tests.tui.pilot_helpers import choose_groups, settle, walk_to
+
+    app = make_app(
+        org_url=sb.base_url,
+        token=Secret(sb.token),
+        secrets_url=sb.secrets_url,
+        accessible=False,
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        if resume:
+            await pilot.press("enter")  # "Continue" on the saved setup; it checks each step
+            await settle(pilot)
+            return
+        await walk_to(pilot, 4)
+        await choose_groups(pilot, "Fin")
+        await walk_to(pilot, 5, start=4)
+
+
+def wizard_walk() -> None:
+    print("\nthe wizard (Pilot): steps 1-5 with group Finance, then a resumed run")
+    columns = [b for b in BUCKET_NAMES if b != "public"] + ["public"]
+    print(f"  {'run':<13}" + "".join(f"{b:>8}" for b in columns) + f"{'total':>8}")
+    with _org() as (sb, env):
+        saved = {k: os.environ.get(k) for k in ("OKTA_WIZARD_STATE_DIR",)}
+        os.environ["OKTA_WIZARD_STATE_DIR"] = env["OKTA_WIZARD_STATE_DIR"]
+        try:
+            for name, resume in (("wizard walk", False), ("resumed", True)):
+                sb.state.calls.clear()
+                asyncio.run(_walk(sb, resume=resume))
+                counts = sb.calls_per_bucket()
+                cells = "".join(f"{counts.get(b, 0):>8}" for b in columns)
+                print(f"  {name:<13}{cells}{sum(counts.values()):>8}")
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
 def developer_org_sequence() -> None:
     """The four commands in a row within one minute, then `plan` (the row of the report that
     found a 58 s wait), each line with its own wall time and what it spent."""
@@ -125,6 +173,7 @@ def developer_org_sequence() -> None:
 
 def main() -> None:
     calls_per_command()
+    wizard_walk()
     developer_org_sequence()
 
 

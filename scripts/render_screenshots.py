@@ -1,8 +1,10 @@
 """Render each screen of the demo to screenshots/*.svg (`make screenshots`; the harlequin model).
 
 Builds the app exactly as `okta-wizard demo` does (make_app against the sandbox org), walks the
-six steps with Pilot at 120x36 and saves one SVG per screen. Refuses to write a picture that
-contains the API token, a client secret of the sandbox org or the service app's private key.
+six steps with Pilot at 120x36, then again at 80x24 (the smallest usual terminal; those
+pictures are named `*-80x24.svg`) against a new sandbox org, and saves one SVG per screen.
+Refuses to write a picture that contains the API token, a client secret of the sandbox org or
+the service app's private key.
 
     .venv/bin/python scripts/render_screenshots.py [--out DIR]     (default: screenshots/)
 """
@@ -15,13 +17,15 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 OUT = REPO / "screenshots"
-SIZE = (120, 36)
+# (columns, rows) and the end of the pictures' names at that size.
+SIZES = (((120, 36), ""), ((80, 24), "-80x24"))
 # The sandbox listens on a free port; the pictures show this host:port instead (never bound),
 # so they do not change with the port of the run. Same length: the layout stays the real one.
 DISPLAY_HOST = "127.0.0.1:18443"
@@ -36,13 +40,27 @@ def leaked(svg: str, secrets: list[str]) -> bool:
     return any(s and (s in svg or s[4:20] in svg) for s in secrets)
 
 
-async def render(out: Path, sandbox: Any = None) -> list[Path]:
-    """Write the SVGs into `out`. With `sandbox` (a running one, e.g. a test's) it is used as
-    it is and left running; without, a fresh sandbox org is started and stopped here."""
+async def render(out: Path, start: Callable[[], Any] | None = None) -> list[Path]:
+    """Write the SVGs into `out`, each size's walk against a new sandbox org: made by `start`
+    and left running (a test's, to scan afterwards), else started and stopped here."""
+    from okta_wizard.sandbox.server import start_sandbox
+
+    written: list[Path] = []
+    for size, suffix in SIZES:
+        sandbox = start() if start is not None else start_sandbox()
+        try:
+            written += await render_walk(out, sandbox, size, suffix)
+        finally:
+            if start is None:
+                sandbox.stop()
+    return written
+
+
+async def render_walk(out: Path, sandbox: Any, size: tuple[int, int], suffix: str) -> list[Path]:
+    """The six steps at `size`, one SVG per screen, named with `suffix`."""
     from textual.widgets import Button, Input, RadioButton, RadioSet
 
     from okta_wizard.commands.demo import choose_vault
-    from okta_wizard.sandbox.server import start_sandbox
     from okta_wizard.secret import Secret
     from okta_wizard.setup.engine import ProgressCallback, Setup, SetupOptions
     from okta_wizard.tui.app import make_app
@@ -52,9 +70,6 @@ async def render(out: Path, sandbox: Any = None) -> list[Path]:
     def factory(options: SetupOptions, progress: ProgressCallback) -> Setup:
         return Setup(options, on_progress=progress, vault=vault)
 
-    own_sandbox = sandbox is None
-    if sandbox is None:
-        sandbox = start_sandbox()
     groups = (("Finance", 18), ("Finance Europe", 7), ("Finance Interns", 0), ("Finance US", 11))
     for name, members in groups:
         if sandbox.org.group_by_name(name) is None:
@@ -74,7 +89,7 @@ async def render(out: Path, sandbox: Any = None) -> list[Path]:
             load_saved=None,
             accessible=True,  # no toasts over the pictures
         )
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             screen = app.wizard_screen()
 
             async def settle() -> None:
@@ -102,7 +117,7 @@ async def render(out: Path, sandbox: Any = None) -> list[Path]:
                 )
                 if leaked(svg, secrets()):
                     raise SystemExit(f"refusing to write {name}.svg: it contains a secret")
-                path = out / f"{name}.svg"
+                path = out / f"{name}{suffix}.svg"
                 path.write_text(svg)
                 written.append(path)
 
@@ -111,6 +126,7 @@ async def render(out: Path, sandbox: Any = None) -> list[Path]:
             key_file.write_text(service_app.private_key_pem.reveal())
             key_file.chmod(0o600)
             screen.query_one("#auth-service-app", RadioButton).value = True
+            await settle()  # its fields are mounted when it is first chosen
             screen.query_one("#client-id", Input).value = service_app.client_id
             screen.query_one("#private-key", Input).value = str(key_file)
             screen.query_one("#key-id", Input).value = service_app.kid
@@ -150,8 +166,6 @@ async def render(out: Path, sandbox: Any = None) -> list[Path]:
             shoot("help")
     finally:
         shutil.rmtree(key_dir, ignore_errors=True)
-        if own_sandbox:
-            sandbox.stop()
     return written
 
 

@@ -23,9 +23,14 @@ class DemoTerminal:
     and waits, so the closing lines stay on screen. `start()` again runs it again in the same
     pane. `env`: more environment for the demo (OKTA_WIZARD_CLIPBOARD_SECONDS...)."""
 
-    def __init__(self, tmp_path: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        tmp_path: Path,
+        env: dict[str, str] | None = None,
+        size: tuple[int, int] = DEMO_SIZE,
+    ) -> None:
         # A plain terminal's environment: no desktop clipboard, no enclosing multiplexer.
-        self.tmux = Tmux(tmp_path, plain_terminal_env(), size=DEMO_SIZE)
+        self.tmux = Tmux(tmp_path, plain_terminal_env(), size=size)
         self.state = tmp_path / "state"
         self.folder = self.state / "demo"  # the demo's own folder under OKTA_WIZARD_STATE_DIR
         self.tmp = tmp_path / "tmp"  # TMPDIR of the demo: must stay empty
@@ -105,8 +110,10 @@ class DemoTerminal:
 
 
 @contextlib.contextmanager
-def demo_terminal(tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[DemoTerminal]:
-    term = DemoTerminal(tmp_path, env)
+def demo_terminal(
+    tmp_path: Path, env: dict[str, str] | None = None, size: tuple[int, int] = DEMO_SIZE
+) -> Iterator[DemoTerminal]:
+    term = DemoTerminal(tmp_path, env, size)
     try:
         yield term
     finally:
@@ -116,6 +123,7 @@ def demo_terminal(tmp_path: Path, env: dict[str, str] | None = None) -> Iterator
 def connect(term: DemoTerminal) -> None:
     """Step 1 with the prefilled org URL and token: Enter on each checks the connection."""
     term.wait_for("Step 1 of 6")
+    term.wait_for("✔ http://127.0.0.1:")  # the sandbox answers (it starts behind the screen)
     term.keys("Enter", "Enter")  # org URL -> token field; token (masked) -> check
     for _attempt in range(3):
         try:
@@ -127,14 +135,14 @@ def connect(term: DemoTerminal) -> None:
     term.wait_for("Connected: all checks passed")
 
 
-def walk_to_assignments(term: DemoTerminal, *, resumed: bool = False) -> None:
-    """Steps 1-3 with the prefilled values: connect, the app (created or reused)."""
+def walk_to_assignments(term: DemoTerminal) -> None:
+    """Steps 1-3 of a new demo with the prefilled values: connect, create the app."""
     connect(term)
     term.keys("Enter")  # Continue
-    term.wait_for("Existing app found" if resumed else "No existing app found")
+    term.wait_for("No existing app found")
     term.keys("Enter")  # Continue
     term.wait_for("Step 3 of 6")
-    term.keys("Enter")  # Create app (or Reuse app)
+    term.keys("Enter")  # Create app
     term.wait_for("is stored in")  # "Client secret (…) is stored in GNOME Keyring (…)"
     term.keys("Enter")  # Continue
     term.wait_for("Step 4 of 6")

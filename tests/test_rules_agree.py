@@ -54,7 +54,7 @@ def _cli_domains(text: str) -> tuple[str, ...] | None:
 
 
 def _tui_domains(text: str) -> tuple[str, ...] | None:
-    from okta_wizard.tui.screens.handoff import parse_domains
+    from okta_wizard.tui.steps.handoff import parse_domains
 
     try:
         return parse_domains(text)
@@ -92,7 +92,7 @@ LABELS = [
 @pytest.mark.parametrize(("text", "ok"), LABELS)
 def test_app_labels_get_one_verdict(text: str, ok: bool) -> None:
     from okta_wizard.commands._common import label_from
-    from okta_wizard.tui.screens.settings import label_problem
+    from okta_wizard.tui.steps.settings import label_problem
 
     args = build_parser().parse_args(["apply", f"--label={text}"])
     try:
@@ -134,9 +134,9 @@ def test_link_expiries_are_one_list() -> None:
     """The wizard offers exactly what `--expire` accepts, with the same default."""
     from okta_wizard.commands.send import send_options_from
     from okta_wizard.handoff.expiry import EXPIRY_LABELS
-    from okta_wizard.tui.screens import handoff
+    from okta_wizard.tui.steps import handoff
 
-    offered = set(handoff.EXPIRIES)
+    offered = {name for _label, name in handoff.expiry_choices()}
     for name in [*offered, "2weeks", "1 week", "forever"]:
         args = build_parser().parse_args(["send", f"--expire={name}"])
         try:

@@ -35,6 +35,7 @@ from okta_wizard.savedfile import SavedFileDamaged, remove
 
 if TYPE_CHECKING:
     from okta_wizard.sandbox.server import RunningSandbox
+    from okta_wizard.tui.app import WizardConfig
     from okta_wizard.vault import Vault
 
 STATE_ENV = "OKTA_WIZARD_STATE_DIR"
@@ -278,16 +279,9 @@ class Ending:
 
 
 def _run(args: argparse.Namespace, folder: Path, signals: StopSignals) -> Ending:
-    from okta_wizard.clipboard import configured_clear_after
+    from concurrent.futures import ThreadPoolExecutor
+
     from okta_wizard.secret import Secret
-    from okta_wizard.setup.engine import (
-        ProgressCallback,
-        SavedSetup,
-        Setup,
-        SetupOptions,
-        forget_saved_setup,
-        list_saved_setups,
-    )
     from okta_wizard.tui.app import make_app
     from okta_wizard.tui.demo import DemoInfo
 
@@ -296,31 +290,15 @@ def _run(args: argparse.Namespace, folder: Path, signals: StopSignals) -> Ending
     groups = max(0, int(args.groups or 0))
     demo.check(fresh=bool(args.fresh), groups=groups)  # bad input: nothing has changed yet
     result: int | None = None
+    # The sandbox org starts in the background while the wizard's first screen is drawn.
+    starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="okta-wizard-demo-start")
     try:
-        sandbox = demo.start(fresh=bool(args.fresh), groups=groups)
-        where = f" ({'; '.join(demo.notes)})" if demo.notes else ""
-        _say(
-            f"okta-wizard demo: sandbox org at {sandbox.base_url}{where}; keyring: {keyring_label}"
-        )
-
-        def load_saved() -> list[SavedSetup]:
-            """The demo's own saved setups: its folder also holds the org, which is no journal."""
-            return list_saved_setups(demo_state.read_progress(folder).journals)
-
-        def setup_factory(options: SetupOptions, on_progress: ProgressCallback) -> Setup:
-            return Setup(options, on_progress=on_progress, vault=vault)
-
+        starting = starter.submit(_wizard_config, demo, args, folder, keyring_label)
         app = make_app(
-            org_url=sandbox.base_url,
-            token=Secret(sandbox.token),
             sandbox=True,
-            demo=DemoInfo(sandbox.base_url, Secret(sandbox.token), str(folder)),
+            demo=DemoInfo("", Secret(""), str(folder)),  # its address: once it answers
             keyring_label=keyring_label,
-            secrets_url=sandbox.secrets_url,
-            setup_factory=setup_factory,
-            forget=lambda origin: forget_saved_setup(origin, vault),
-            clear_after=configured_clear_after(),
-            load_saved=load_saved,
+            starting=starting,
         )
         signals.app = app
         result = app.run()
@@ -328,6 +306,13 @@ def _run(args: argparse.Namespace, folder: Path, signals: StopSignals) -> Ending
         pass
     finally:
         signals.cleaning = True
+        starter.shutdown(wait=True)  # a sandbox still starting is up before it is stopped
+        if demo.sandbox is not None:
+            where = f" ({'; '.join(demo.notes)})" if demo.notes else ""
+            _say(
+                f"okta-wizard demo: sandbox org at {demo.sandbox.base_url}{where}; "
+                f"keyring: {keyring_label}"
+            )
         demo.stop()
         keyring = _empty_keyring(vault, folder)
     if signals.received is not None:
@@ -335,6 +320,42 @@ def _run(args: argparse.Namespace, folder: Path, signals: StopSignals) -> Ending
     else:
         code = int(ExitCode.OK if result is None else result)
     return Ending(code, keyring, demo.save_failed)
+
+
+def _wizard_config(
+    demo: DemoOrg, args: argparse.Namespace, folder: Path, keyring_label: str
+) -> WizardConfig:
+    """Start (or restore) the sandbox org, then the wizard's configuration for it. Runs in the
+    background: the engine and the sandbox are imported here, not before the first screen."""
+    from okta_wizard.clipboard import configured_clear_after
+    from okta_wizard.secret import Secret
+    from okta_wizard.setup.engine import ProgressCallback, Setup, SetupOptions, forget_saved_setup
+    from okta_wizard.setup.saved import SavedSetup, list_saved_setups
+    from okta_wizard.tui.app import WizardConfig
+    from okta_wizard.tui.demo import DemoInfo
+
+    sandbox = demo.start(fresh=bool(args.fresh), groups=max(0, int(args.groups or 0)))
+    vault = demo.vault
+
+    def load_saved() -> list[SavedSetup]:
+        """The demo's own saved setups: its folder also holds the org, which is no journal."""
+        return list_saved_setups(demo_state.read_progress(folder).journals)
+
+    def setup_factory(options: SetupOptions, on_progress: ProgressCallback) -> Setup:
+        return Setup(options, on_progress=on_progress, vault=vault)
+
+    return WizardConfig(
+        org_url=sandbox.base_url,
+        token=Secret(sandbox.token),
+        sandbox=True,
+        demo=DemoInfo(sandbox.base_url, Secret(sandbox.token), str(folder)),
+        keyring_label=keyring_label,
+        secrets_url=sandbox.secrets_url,
+        setup_factory=setup_factory,
+        forget=lambda origin: forget_saved_setup(origin, vault),
+        clear_after=configured_clear_after(),
+        load_saved=load_saved,
+    )
 
 
 def _empty_keyring(vault: Vault, folder: Path) -> demo_state.KeyringCleanup | None:

@@ -68,47 +68,37 @@ async def _rotate(args: argparse.Namespace, options: SetupOptions, send: _SendPl
 
 
 async def _start(args: argparse.Namespace, setup: Setup, send: _SendPlan) -> RotationStarted:
-    from okta_wizard.setup.rotate import InactiveSecretInTheWay, start_rotation
+    from okta_wizard.setup.rotate import (
+        InactiveSecretInTheWay,
+        inactive_secret_question,
+        start_rotation,
+    )
 
     try:
         return await start_rotation(setup, send.options, allow_delete_inactive=args.yes)
     except InactiveSecretInTheWay as exc:
         # Asked only now: Okta said no, and nothing was left behind by this try.
-        question = (
-            f"Okta allows two client secrets and the app has two: delete the inactive one, "
-            f"{exc.secret.id}, to make room for the new one?"
-        )
-        if args.yes or not confirm(question):
+        if args.yes or not confirm(inactive_secret_question(exc.secret)):
             raise
     return await start_rotation(setup, send.options, allow_delete_inactive=True)
 
 
 async def _finish(args: argparse.Namespace, setup: Setup) -> RotationFinished:
-    from okta_wizard.setup.rotate import finish_rotation, pending_rotation
+    from okta_wizard.setup.rotate import finish_question, finish_rotation, pending_rotation
 
     pending = pending_rotation(setup.journal)
-    if pending is not None and pending.stage in ("handed_off", "finishing") and not args.yes:
-        question = (
-            f"Has Upflow confirmed that it signs in with the new secret {pending.new_fingerprint}? "
-            f"The old one, {pending.old_fingerprint}, is then deactivated and deleted in Okta."
-        )
-        if not confirm(question):
-            raise UsageError("Nothing was changed.", remedy="Run it again once Upflow confirms.")
+    asks = pending is not None and pending.stage in ("handed_off", "finishing") and not args.yes
+    if asks and pending is not None and not confirm(finish_question(pending)):
+        raise UsageError("Nothing was changed.", remedy="Run it again once Upflow confirms.")
     return await finish_rotation(setup)
 
 
 async def _abort(args: argparse.Namespace, setup: Setup) -> RotationAborted:
-    from okta_wizard.setup.rotate import abort_rotation, pending_rotation
+    from okta_wizard.setup.rotate import abort_question, abort_rotation, pending_rotation
 
     pending = pending_rotation(setup.journal)
-    if pending is not None and not args.yes:
-        question = (
-            f"Keep the old secret {pending.old_fingerprint} and delete the new one "
-            f"{pending.new_fingerprint or '(not stored yet)'} in Okta? If Upflow already "
-            "switched to the new one, its sign-in stops working."
-        )
-        if not confirm(question):
-            raise UsageError("Nothing was changed.", remedy="Run it again to abort.")
+    if pending is not None and not args.yes and not confirm(abort_question(pending)):
+        raise UsageError("Nothing was changed.", remedy="Run it again to abort.")
     return await abort_rotation(setup)
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from okta_wizard.browser import open_in_browser, ssh_note, url_lead
 from okta_wizard.commands._common import FAIL_MARK, OK_MARK, options_from, print_json, progress
 from okta_wizard.errors import ExitCode, UsageError, WizardError
 from okta_wizard.setup.sign_in import MAX_TIMEOUT_S, MIN_TIMEOUT_S, SignInOptions
@@ -210,37 +210,12 @@ def ask(question: str) -> bool:
 
 async def show_url(url: str, *, open_browser: bool, port: int) -> None:
     """The system browser opens the URL when it can; the URL is printed on its own line."""
-    opened = open_browser and await asyncio.to_thread(_open_in_browser, url)
-    if opened:
-        lines = ["Opened the sign-in in your browser. If it did not open, open this URL:", url]
-    else:
-        lines = ["Open this URL in a browser on this machine and sign in:", url]
-    if os.environ.get("SSH_CONNECTION") and not opened:
-        lines.append(
-            f"(Over SSH: forward the port first, `ssh -L {port}:127.0.0.1:{port} HOST`, then "
-            "open the URL on your computer.)"
-        )
+    opened = open_browser and await asyncio.to_thread(open_in_browser, url)
+    lines = [url_lead(opened=opened), url]
+    note = ssh_note(port, opened=opened)
+    if note is not None:
+        lines.append(note)
     print("\n".join(lines), file=sys.stderr, flush=True)
-
-
-def _open_in_browser(url: str) -> bool:
-    """Only a graphical browser: a console one (lynx, w3m) would take over this terminal."""
-    if sys.platform not in ("win32", "darwin") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        return False
-    import webbrowser
-
-    try:
-        browser = webbrowser.get()
-    except webbrowser.Error:
-        return False
-    if type(browser) is webbrowser.GenericBrowser:
-        return False
-    try:
-        return bool(browser.open(url, new=2))
-    except (webbrowser.Error, OSError):
-        return False
 
 
 def result_json(setup: Setup, test: SignInTest, result: SignInResult) -> dict[str, Any]:

@@ -1,14 +1,21 @@
-"""`okta-wizard` with no command: the interactive wizard (offers to resume a saved setup)."""
+"""`okta-wizard` with no command: the interactive wizard (offers to resume a saved setup).
+
+Nothing of the gateway is imported unless --client-id asks for it: the first screen opens
+before the engine loads (it is loaded by the wizard's first worker that needs it).
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING
 
 from okta_wizard.errors import ExitCode, UsageError
-from okta_wizard.okta.credentials import ServiceAppKey
 from okta_wizard.secret import Secret
 from okta_wizard.setup.spec import DEFAULT_SECRETS_URL
+
+if TYPE_CHECKING:
+    from okta_wizard.okta.credentials import ServiceAppKey
 
 
 def token_from_env() -> Secret | None:
@@ -28,6 +35,7 @@ def service_app_from(args: argparse.Namespace) -> ServiceAppKey | None:
             )
         return None
     from okta_wizard.commands._common import credential_from
+    from okta_wizard.okta.credentials import ServiceAppKey
 
     credential = credential_from(args)  # both given: never falls back to a token prompt
     assert isinstance(credential, ServiceAppKey)
@@ -43,12 +51,12 @@ def run(args: argparse.Namespace) -> int:
         org_url = parse_org_url(org_url).origin  # bad input stops here, before the screen opens
     from okta_wizard.clipboard import configured_clear_after
     from okta_wizard.tui.app import make_app
-    from okta_wizard.vault import Vault
 
     insecure = bool(getattr(args, "insecure_storage", False))
 
     def forget(origin: str) -> list[str]:
         from okta_wizard.setup.engine import forget_saved_setup
+        from okta_wizard.vault import Vault
 
         return forget_saved_setup(origin, Vault(allow_insecure=insecure))
 

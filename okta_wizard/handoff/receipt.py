@@ -71,14 +71,29 @@ class Receipt:
     rotations: tuple[RotationRecord, ...] = ()  # oldest first
 
 
+RECEIPT_TITLE = "okta-wizard setup receipt: Okta single sign-on for Upflow"
+
+
 def render_receipt(r: Receipt) -> str:
     """Plain text, ready to paste into the IT ticket."""
+    rows = receipt_rows(r)
+    width = max(len(name) for name, _ in rows) + 1
+    lines = [RECEIPT_TITLE, ""]
+    lines += [f"{name + ':':<{width}} {value}" for name, value in rows]
+    return "\n".join(lines) + "\n"
+
+
+def receipt_rows(r: Receipt) -> list[tuple[str, str]]:
+    """The receipt's (name, value) rows: the text above, and the wizard's two columns."""
+    from okta_wizard.handoff.expiry import EXPIRY_LABELS
+
+    expiry = EXPIRY_LABELS.get(r.link_expire, r.link_expire)
     if not r.link_server:
         link = "not sent"
     elif r.link_expires_at is None:
         link = f"sent via {r.link_server}; never expires (burn after reading)"
     else:
-        link = f"sent via {r.link_server}; expires {r.link_expires_at} ({r.link_expire})"
+        link = f"sent via {r.link_server}; expires {r.link_expires_at} ({expiry})"
     rows = [
         ("Okta org", r.org_url),
         ("App", f"{r.label} (id {r.app_id})"),
@@ -106,10 +121,7 @@ def render_receipt(r: Receipt) -> str:
         )
         for x in r.rotations
     ]
-    width = max(len(name) for name, _ in rows) + 1
-    lines = ["okta-wizard setup receipt: Okta single sign-on for Upflow", ""]
-    lines += [f"{name + ':':<{width}} {value}" for name, value in rows]
-    return "\n".join(lines) + "\n"
+    return rows
 
 
 def _sign_in_row(r: Receipt) -> str:

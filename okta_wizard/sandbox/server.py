@@ -42,7 +42,7 @@ from okta_wizard.sandbox.oidc import add_oidc_routes, token_grant_dispatch
 from okta_wizard.sandbox.org import SandboxOrg, load_seed
 from okta_wizard.sandbox.privatebin import add_privatebin_routes
 from okta_wizard.sandbox.processes import kill_if_unchanged
-from okta_wizard.sandbox.ratelimits import RateInfo, calls_per_bucket
+from okta_wizard.sandbox.ratelimits import WINDOW_S, RateInfo, calls_per_bucket
 from okta_wizard.sandbox.routes import (
     MUTATED,
     ODD_FIELDS,
@@ -393,6 +393,7 @@ def start_sandbox(
     enforce_rate_limits: bool = True,
     faults: Iterable[dict[str, Any]] = (),
     engine: str | None = None,
+    rate_limit_window: int = WINDOW_S,
 ) -> RunningSandbox:
     """Start a sandbox org on loopback; returns once it is listening.
 
@@ -401,9 +402,11 @@ def start_sandbox(
     `seed`: a dict or a JSON file (see docs/sandbox.md). `rate_limits`: per-minute limits per
     bucket (sandbox/ratelimits.py): a preset ("default", generous; "developer", a developer
     org: 10 a minute for the apps bucket) or a mapping over the default, e.g. {"apps": 3} or
-    {"POST /api/v1/apps": 3} (that route's bucket). `faults`: keyword dicts for
-    `FaultSet.add` (each with "route"), active from the first call. `engine`: "identity"
-    (the default; `pipeline: idx`) or "classic" (a Classic Engine org: `pipeline: v1`).
+    {"POST /api/v1/apps": 3} (that route's bucket); `rate_limit_window`: the seconds of a
+    bucket's window (Okta's minute; a test that waits one out makes it a few). `faults`:
+    keyword dicts for `FaultSet.add` (each with "route"), active from the first call.
+    `engine`: "identity" (the default; `pipeline: idx`) or "classic" (a Classic Engine org:
+    `pipeline: v1`).
     """
     if not is_loopback(host):
         raise SandboxHostError(f"the sandbox listens on loopback only, not on '{host}'")
@@ -422,6 +425,7 @@ def start_sandbox(
         rate_limits=rate_limits,
         enforce_rate_limits=enforce_rate_limits,
         engine=engine,
+        rate_limit_window=rate_limit_window,
     )
     for spec in faults:
         spec = dict(spec)

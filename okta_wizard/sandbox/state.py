@@ -10,7 +10,7 @@ from typing import Any
 from okta_wizard.sandbox.faults import FaultSet
 from okta_wizard.sandbox.oauth import OAuthRegistry
 from okta_wizard.sandbox.org import SandboxOrg, build_org
-from okta_wizard.sandbox.ratelimits import RateLimits, limits_from
+from okta_wizard.sandbox.ratelimits import WINDOW_S, RateLimits, limits_from
 from okta_wizard.sandbox.syslog import SystemLog
 
 
@@ -46,6 +46,7 @@ class SandboxState:
         rate_limits: str | Mapping[str, int] | None = None,
         enforce_rate_limits: bool = True,
         engine: str | None = None,
+        rate_limit_window: int = WINDOW_S,
     ) -> None:
         self.token = token
         self.control_token = control_token  # None: no control API
@@ -61,7 +62,7 @@ class SandboxState:
         self.calls: list[Call] = []
         self.latency = 0.0  # seconds added to every call (control API)
         self.base_url = ""  # set once the server listens
-        self.rate = RateLimits(limits_from(rate_limits), enforce_rate_limits)
+        self.rate = RateLimits(limits_from(rate_limits), enforce_rate_limits, rate_limit_window)
         self.system_log = SystemLog()  # GET /api/v1/logs; the routes and sign-ins write it
 
     def reset(self) -> None:

@@ -60,6 +60,15 @@ async def assigned_group_ids(run: Run, app_id: str) -> set[str]:
     return run.assigned[app_id]
 
 
+async def unassigned(run: Run, choice: AssignmentChoice) -> list[Group]:
+    """The groups `choice` names that the app is not assigned to in Okta (reads only): what
+    `assign` would still do. A name Okta does not know is an input error, as in `assign`."""
+    app = await require_app(run, "check the assignments of")
+    groups = await resolve_groups(run, choice)
+    assigned = await assigned_group_ids(run, app.id) if groups else set()
+    return [g for g in groups if g.id not in assigned]
+
+
 async def assign(run: Run, choice: AssignmentChoice) -> list[Group]:
     app = await require_app(run, "assign")
     groups = await resolve_groups(run, choice)

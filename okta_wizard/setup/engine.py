@@ -26,9 +26,14 @@ from okta_wizard.setup import verify as verify_step
 from okta_wizard.setup.connect import ROLE_REMEDY, ROLES_NEEDED, role_remedy
 from okta_wizard.setup.journal import Journal, OrgLock
 from okta_wizard.setup.run import Run
-from okta_wizard.setup.saved import forget_locked, forget_saved_setup, list_saved_setups
+from okta_wizard.setup.saved import (
+    SavedSetup,
+    forget_locked,
+    forget_saved_setup,
+    list_saved_setups,
+)
+from okta_wizard.setup.spec import STEP_TITLES
 from okta_wizard.setup.values import (
-    STEP_TITLES,
     AppReport,
     AssignmentChoice,
     Check,
@@ -39,7 +44,6 @@ from okta_wizard.setup.values import (
     PlannedAction,
     ProgressCallback,
     RateLimitWait,
-    SavedSetup,
     SecretMissing,
     SecretNotStored,
     SetupOptions,
@@ -189,6 +193,10 @@ class Setup(Run):
 
     async def assign(self, choice: AssignmentChoice) -> list[Group]:
         return await assignment_step.assign(self, choice)
+
+    async def unassigned(self, choice: AssignmentChoice) -> list[Group]:
+        """What `assign(choice)` would still assign (reads only: a resume checks step 4)."""
+        return await assignment_step.unassigned(self, choice)
 
     # -- step 5
     async def read_credentials(self) -> Credentials:

@@ -131,9 +131,11 @@ def _parse_time(value: str) -> datetime | None:
 
 
 def pending_rotation(journal: Journal, now: datetime | None = None) -> PendingRotation | None:
-    rotation = journal.rotation
-    if rotation is None:
-        return None
+    return pending_from(journal.rotation, now) if journal.rotation is not None else None
+
+
+def pending_from(rotation: Rotation, now: datetime | None = None) -> PendingRotation:
+    """The journal's record of a rotation, as the front ends show it."""
     started = _parse_time(rotation.started_at)
     moment = now or datetime.now(UTC)
     return PendingRotation(
@@ -188,6 +190,33 @@ class LifecycleStep:
     command: str  # "rotate", "rotate --finish", "remove"
     action: str
     detail: str = ""
+
+
+# ------------------------------------------------------------------------ the questions
+# What the CLI (on a terminal) and the wizard ask before a stage that deactivates a secret:
+# exactly what will change, in the same words.
+def finish_question(pending: PendingRotation) -> str:
+    return (
+        f"Has Upflow confirmed that it signs in with the new secret {pending.new_fingerprint}? "
+        f"The old one, {pending.old_fingerprint}, is then deactivated and deleted in Okta and "
+        "removed from the keyring; the receipt records the rotation."
+    )
+
+
+def abort_question(pending: PendingRotation) -> str:
+    return (
+        f"Keep the old secret {pending.old_fingerprint} and delete the new one "
+        f"{pending.new_fingerprint or '(not stored yet)'} in Okta? If Upflow already "
+        "switched to the new one, its sign-in stops working. The old secret goes back into the "
+        "keyring, and the rotation's one-time link, if still unread, is deleted."
+    )
+
+
+def inactive_secret_question(secret: ClientSecret) -> str:
+    return (
+        f"Okta allows two client secrets and the app has two: delete the inactive one, "
+        f"{secret.id}, to make room for the new one?"
+    )
 
 
 # ------------------------------------------------------------------------ shared

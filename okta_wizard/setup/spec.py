@@ -1,14 +1,27 @@
 """What Upflow needs, and the rules for what an admin types: in one place, below both faces.
 
 The CLI's argument checks and the wizard's field validators take these rules from here, so the
-same text gets the same verdict in both.
+same text gets the same verdict in both. Light on purpose (no gateway import at module level):
+the wizard's first screen draws the step titles and the defaults before the engine is loaded.
 """
 
 from __future__ import annotations
 
-from okta_wizard.errors import UsageError
-from okta_wizard.okta.models import OidcAppSettings
+from typing import TYPE_CHECKING
 
+from okta_wizard.errors import UsageError
+
+if TYPE_CHECKING:
+    from okta_wizard.okta.models import OidcAppSettings
+
+STEP_TITLES: dict[int, str] = {
+    1: "Sign in to Okta",
+    2: "Create App Integration",
+    3: "Web App settings",
+    4: "Assignments",
+    5: "Credentials",
+    6: "Send to Upflow",
+}
 DEFAULT_LABEL = "Upflow SSO"
 SIGN_IN_REDIRECT_URI = "https://auth.upflow.io/__/auth/handler"
 SIGN_OUT_REDIRECT_URI = "https://app.upflow.io/"
@@ -19,6 +32,8 @@ CLIENT_ID_RULE = "letters, digits, '-' and '_' only"
 
 def upflow_app_settings(label: str = DEFAULT_LABEL) -> OidcAppSettings:
     """Step 3 of the guide: OIDC web app, Authorization Code only, client secret (basic)."""
+    from okta_wizard.okta.models import OidcAppSettings
+
     return OidcAppSettings(
         label=label,
         redirect_uris=(SIGN_IN_REDIRECT_URI,),

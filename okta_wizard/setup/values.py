@@ -8,7 +8,7 @@ stable; add, don't rename.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from okta_wizard.errors import ExitCode, KeyringUnavailable, WizardError
@@ -19,16 +19,9 @@ from okta_wizard.okta.retry import RateLimitWait as RateLimitWait  # for the fro
 from okta_wizard.orgurl import OrgUrl
 from okta_wizard.secret import Secret
 from okta_wizard.setup.spec import DEFAULT_LABEL
+from okta_wizard.setup.spec import STEP_TITLES as STEP_TITLES  # re-exported: its home is spec
 
 StepNumber = Literal[1, 2, 3, 4, 5, 6]
-STEP_TITLES: dict[int, str] = {
-    1: "Sign in to Okta",
-    2: "Create App Integration",
-    3: "Web App settings",
-    4: "Assignments",
-    5: "Credentials",
-    6: "Send to Upflow",
-}
 
 # Told what the run is doing, a line at a time. A wait for Okta's rate limit comes as a
 # RateLimitWait: a str like the others ("Okta's rate limit for apps: waiting 41 s, until
@@ -126,20 +119,6 @@ class PlannedAction:
     step: int
     action: str  # "create app", "assign group Finance", "repair redirect_uris", "nothing"
     detail: str = ""
-
-
-@dataclass(frozen=True)
-class SavedSetup:
-    """One entry of saved progress, for `status` and the resume screen. Never a secret."""
-
-    org_url: str
-    label: str
-    app_id: str | None
-    client_id: str | None
-    step_reached: int
-    updated_at: str
-    steps: dict[int, str] = field(default_factory=dict)  # step -> "done" | "failed" | "pending"
-    secret_fingerprint: str | None = None  # Secret.fingerprint() of the stored secret
 
 
 class SecretNotStored(KeyringUnavailable):

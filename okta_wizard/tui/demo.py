@@ -44,14 +44,16 @@ def quit_question(demo: DemoInfo | None, saved: bool) -> str:
 
 def quit_key_help(demo: DemoInfo | None) -> str:
     if demo is None:
-        return "quit (once the app exists, progress is saved: run okta-wizard again to resume)"
+        return "Quit (once the app exists, progress is saved: run okta-wizard again to resume)"
     return (
-        "quit (once the app exists, the demo is saved: okta-wizard demo resumes, --fresh restarts)"
+        "Quit (once the app exists, the demo is saved: okta-wizard demo resumes, --fresh restarts)"
     )
 
 
 def sandbox_help(demo: DemoInfo) -> str:
     """The SANDBOX section of the help screen (plain text, not markup)."""
+    if not demo.org_url:  # the help opened while the sandbox org is still starting
+        return f"the sandbox org is starting…\nsaved in   {demo.saved_in}"
     return "\n".join(
         [
             f"org URL    {demo.org_url}",

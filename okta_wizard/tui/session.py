@@ -2,20 +2,25 @@
 
 The engine is the only way the TUI reaches Okta (and the keyring). Its async methods run in
 Textual async workers on the UI loop; the engine itself pushes blocking keyring calls to threads.
+The engine module (and with it the gateway and the crypto) is imported by the first worker
+that opens a session, never at startup.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from okta_wizard.setup.engine import ProgressCallback, Setup, SetupOptions
+if TYPE_CHECKING:
+    from okta_wizard.setup.engine import ProgressCallback, Setup, SetupOptions
 
-SetupFactory = Callable[[SetupOptions, ProgressCallback], Setup]
+SetupFactory = Callable[["SetupOptions", "ProgressCallback"], "Setup"]
 
 
 def default_setup_factory(options: SetupOptions, on_progress: ProgressCallback) -> Setup:
+    from okta_wizard.setup.engine import Setup
+
     return Setup(options, on_progress=on_progress)
 
 

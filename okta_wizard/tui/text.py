@@ -9,6 +9,8 @@ grammar (`[$x]`, `[B]`), so it is not used. One rule for every screen and widget
 - `styled(template, name=value)`: the template is markup written in this code, and each
   `$name` is replaced by its value as plain text, whatever characters it holds;
 - `plain(text)`: text with no styling at all;
+- `prose(text)`: a sentence shared with the CLI, where `command` marks a name to type: shown
+  bold, without the backticks (`unquoted(text)` for toasts and the status line);
 - toasts are sent with `markup=False`.
 
 Control characters are not this module's concern: outside text is made visible where it
@@ -17,9 +19,12 @@ enters the program (`okta_wizard.textsafe`), before the TUI gets it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from textual.content import Content
+
+_CODE = re.compile(r"`([^`\n]+)`")
 
 
 def styled(template: str, /, **values: str) -> Content:
@@ -35,3 +40,19 @@ def plain(text: str) -> Content:
 def lines(parts: Iterable[Content | str]) -> Content:
     """Content pieces one per line (a `str` piece is plain text, not markup)."""
     return Content("\n").join(p if isinstance(p, Content) else Content(p) for p in parts)
+
+
+def prose(text: str) -> Content:
+    """A sentence written for the CLI too: each `name` in backticks shown bold, without them."""
+    content = Content("")
+    last = 0
+    for found in _CODE.finditer(text):
+        content += Content(text[last : found.start()])
+        content += Content(found.group(1)).stylize("bold")
+        last = found.end()
+    return content + Content(text[last:])
+
+
+def unquoted(text: str) -> str:
+    """The same sentence as plain text (a toast, the status line): the backticks dropped."""
+    return _CODE.sub(r"\1", text)

@@ -50,10 +50,13 @@ def _quit_at_step_4(term: DemoTerminal) -> dict[str, Any]:
 
 
 def _resume(term: DemoTerminal, *args: str) -> str:
+    """Continue the saved demo: it checks steps 1-3 against the sandbox org by itself and
+    lands on step 4, where it stopped."""
     term.start(*args)
     offer = term.wait_for("Saved progress found")
     term.keys("Enter")  # Continue
-    walk_to_assignments(term, resumed=True)
+    shown = term.wait_for("steps 1-3 checked against Okta; continuing at step 4")
+    assert "Step 4 of 6" in shown
     return offer
 
 

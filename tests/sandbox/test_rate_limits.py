@@ -127,3 +127,22 @@ def test_a_configured_bucket_is_enforced() -> None:
         sb.reset()  # a reset closes the windows, and keeps the limits
         again = httpx.get(url, headers=headers)
         assert again.status_code == 200 and _rate(again)[:2] == (2, 1)
+
+
+def test_a_short_window_resets_within_its_seconds() -> None:
+    """`rate_limit_window`: the bucket's reset is that many seconds after its first call (the
+    countdown tests wait one out in about two seconds instead of a minute)."""
+    from email.utils import parsedate_to_datetime
+
+    with start_sandbox(rate_limits={"apps": 1}, rate_limit_window=2) as sb:
+        headers = {"Authorization": f"SSWS {sb.token}"}
+        with httpx.Client(base_url=sb.base_url, headers=headers, timeout=10) as client:
+            first = client.get("/api/v1/apps", params={"q": "Upflow"})
+            refused = client.get("/api/v1/apps", params={"q": "Upflow"})
+        kept = sb.state.rate.fresh().window
+    assert first.status_code == 200 and refused.status_code == 429
+    sent_at = parsedate_to_datetime(first.headers["date"]).timestamp()
+    reset = _rate(refused)[2]
+    assert _rate(refused)[1] == 0 and reset == _rate(first)[2]
+    assert 0 < reset - sent_at <= 2
+    assert kept == 2  # a sandbox reset keeps the window

@@ -10,11 +10,14 @@ The screenshot script builds its app the same way (make_app against a sandbox)."
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from okta_wizard.sandbox import ids
+from okta_wizard.savedfile import SavedFileDamaged
 from okta_wizard.secret import Secret
 from okta_wizard.setup.engine import SavedSetup
 from okta_wizard.tui.app import WizardApp, make_app
@@ -40,10 +43,26 @@ SAVED = [
 ]
 
 
+# The receipt's times (when the link was made, when it expires) change at every run: each
+# picture shows them as one fixed time of the same width.
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+DISPLAY_TIME = "2026-03-02T10:15:00+00:00"
+
+
+DAMAGED_PATH = Path("/home/admin/.local/state/okta-wizard/acme.okta.com.json")  # path-ok: on screen
+DAMAGED = SavedFileDamaged(
+    DAMAGED_PATH,
+    "field steps is not an object",
+    remedy=f"Move it aside (rename it, for example to {DAMAGED_PATH.name}.bak) or delete it "
+    "with `okta-wizard forget --org-url https://acme.okta.com`.",
+)
+
+
 def show_display_origin(svg: str, base_url: str) -> str:
-    """The picture with the sandbox's origin (and its host:port) under the display name."""
+    """The picture with the sandbox's origin (and its host:port) under the display name, and
+    the receipt's times under the display time."""
     live = base_url.removeprefix("http://")
-    return svg.replace(live, DISPLAY_ORIGIN.removeprefix("http://"))
+    return ISO_TIME.sub(DISPLAY_TIME, svg.replace(live, DISPLAY_ORIGIN.removeprefix("http://")))
 
 
 def _seed_ids(seed: int) -> None:
@@ -99,14 +118,17 @@ def seeded_sandbox(seed: int = 20260302) -> Iterator[Any]:
             setattr(ids, name, function)
 
 
-def build_app(sandbox: Any, *, saved: bool = False, **overrides: Any) -> WizardApp:
+def build_app(
+    sandbox: Any, *, saved: bool = False, damaged: bool = False, **overrides: Any
+) -> WizardApp:
+    offered: list[SavedSetup | SavedFileDamaged] = [*SAVED, DAMAGED] if damaged else list(SAVED)
     options: dict[str, Any] = {
         "org_url": sandbox.base_url,
         "token": Secret(sandbox.token),
         "sandbox": True,
         "keyring_label": "GNOME Keyring (Secret Service)",
         "secrets_url": sandbox.secrets_url,
-        "load_saved": (lambda: list(SAVED)) if saved else (lambda: []),
+        "load_saved": (lambda: offered) if saved else (lambda: []),
         "accessible": False,
     }
     options.update(overrides)

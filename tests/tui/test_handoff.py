@@ -8,9 +8,11 @@ import asyncio
 from typing import Any
 
 import pytest
-from textual.widgets import Input, Switch
+from textual.widgets import Input
 
 from okta_wizard.secret import Secret
+from okta_wizard.tui.widgets.choice import Toggle
+from okta_wizard.tui.widgets.rows import rows_text
 from tests.handoff.links import fetch_paste, pbincli_decrypt, split_link
 from tests.leakscan import find_leaks
 from tests.tui.pilot_helpers import press_button, screen_of, settle, text_of, walk_to
@@ -29,9 +31,9 @@ def read_twice(link: str, password: str | None) -> tuple[dict[str, Any], str, di
 async def create_link(app: Any, pilot: Any, *, burn: bool, password: str) -> str:
     await walk_to(pilot, 6)
     screen = screen_of(app)
-    assert screen.query_one("#handoff-burn", Switch).value, "burn after reading is on by default"
+    assert screen.query_one("#handoff-burn", Toggle).value, "burn after reading is on by default"
     if not burn:
-        screen.query_one("#handoff-burn", Switch).toggle()
+        screen.query_one("#handoff-burn", Toggle).toggle()
         await settle(pilot)
         assert "OFF" in text_of(app, "#handoff-burn-note")
     screen.query_one("#handoff-password", Input).value = password
@@ -54,8 +56,8 @@ async def test_burn_off_and_a_password_reach_the_send_step(wizard: Any) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         link = await create_link(app, pilot, burn=False, password=PASSWORD)
         shown = app.export_screenshot()
-        receipt = text_of(app, "#handoff-receipt")
-        assert screen_of(app).query_one("#handoff-burn", Switch).disabled
+        receipt = rows_text(screen_of(app), "#handoff-receipt")
+        assert screen_of(app).query_one("#handoff-burn", Toggle).disabled
     assert find_leaks([PASSWORD], texts=[shown, receipt]) == []
     payload = await asyncio.to_thread(fetch_paste, link)
     assert payload["adata"][3] == 0  # burn after reading off

@@ -77,6 +77,16 @@ async def step6_form(pilot: Pilot[int]) -> None:
     await walk_to(pilot, 6)
 
 
+async def step6_link(pilot: Pilot[int]) -> None:
+    await walk_to(pilot, 6)
+    await press_button(pilot, "handoff-create")
+
+
+async def step4_no_color(pilot: Pilot[int]) -> None:
+    """NO_COLOR: the chosen option is told apart by its mark, `(•)` against `( )`."""
+    await walk_to(pilot, 4)
+
+
 async def step1_error(pilot: Pilot[int]) -> None:
     await walk_to(pilot, 1)
     screen_of(pilot.app).query_one("#token", Input).value = "00not-the-right-token"  # type: ignore[arg-type]
@@ -130,7 +140,10 @@ SCENARIOS: dict[str, tuple[Scenario, bool]] = {
     "step4_groups": (step4_groups, False),
     "step5_credentials": (step5, False),
     "step6_handoff": (step6_form, False),
+    "step6_link": (step6_link, False),
+    "step4_no_color": (step4_no_color, False),
     "resume": (resume_screen, True),
+    "resume_damaged": (resume_screen, True),
     "help": (help_screen, False),
 }
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
@@ -149,6 +162,8 @@ def test_screen_snapshot(
     scenario, saved = SCENARIOS[name]
     scanned: list[str] = []
     monkeypatch.chdir(tmp_path)
+    if name.endswith("_no_color"):
+        monkeypatch.setenv("NO_COLOR", "1")
     key_material: list[str] = []
     with seeded_sandbox() as sandbox:
         overrides: dict[str, Any] = {}
@@ -158,7 +173,7 @@ def test_screen_snapshot(
             key_material += [pem, "".join(x for x in pem.splitlines() if "-----" not in x)]
         elif name == "step3_secret_not_stored":
             overrides = {"setup_factory": refusing_keyring}
-        app = build_app(sandbox, saved=saved, **overrides)
+        app = build_app(sandbox, saved=saved, damaged=name == "resume_damaged", **overrides)
 
         async def run_before(pilot: Pilot[int]) -> None:
             await scenario(pilot)

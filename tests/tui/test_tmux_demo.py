@@ -23,7 +23,8 @@ def terminal(tmp_path: Path, secret_service: None) -> Iterator[DemoTerminal]:
 
 
 def test_demo_walks_six_steps_in_a_real_terminal(terminal: DemoTerminal, tmp_path: Path) -> None:
-    first = terminal.wait_for("Step 1 of 6")
+    terminal.wait_for("Step 1 of 6")  # drawn while the sandbox starts, then filled in:
+    first = terminal.wait_for("✔ http://127.0.0.1:")
     assert "SANDBOX" in first and "keyring:" in first
     # The demo's token (random for the run) is shown in the help screen alone.
     help_started = len(terminal.captured)
@@ -43,7 +44,7 @@ def test_demo_walks_six_steps_in_a_real_terminal(terminal: DemoTerminal, tmp_pat
     terminal.keys("h")  # hide it again at once
     terminal.wait_for("Client secret: ••")
     reveal_window = range(reveal_started, len(terminal.captured))
-    terminal.keys("Tab", "Tab", "Tab", "Enter")  # Copy client_id, Verify again, Continue
+    terminal.keys("Tab", "Enter")  # Continue, first in the action bar
     terminal.wait_for("Step 6 of 6")
     terminal.keys("Enter")  # email domain prefilled from the admin's email -> create the link
     terminal.wait_for("One-time link created")

@@ -1,1 +1,2 @@
-"""One module per step of the guide (panes of the main screen), plus resume and help screens."""
+"""The wizard's screens: the main one (stepper and step panes), resume, help, and the secret
+shown once when the keyring refused it."""

@@ -14,10 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from okta_wizard.clipboard import CLEAR_AFTER_SECONDS
-from okta_wizard.tui.text import plain, styled
+from okta_wizard.tui.messages import Announce
+from okta_wizard.tui.text import plain, prose, styled
+from okta_wizard.tui.widgets.keybar import KeyBar
 from okta_wizard.tui.widgets.secret_view import REVEAL_SECONDS, SecretView
 
 if TYPE_CHECKING:
@@ -73,21 +75,24 @@ class SecretNotStoredScreen(Screen[None]):
                     "  1. Press r to reveal it or c to copy it into your password manager "
                     "(the clipboard is cleared after "
                     f"{self.clear_after:g} s, or when this view closes).\n"
-                    f"  2. Fix the keyring, then run okta-wizard again: {self.error.remedy}"
-                ),
+                    "  2. Fix the keyring, then run okta-wizard again: "
+                )
+                + prose(self.error.remedy),
                 id="unstored-todo",
             )
             yield Static(plain(f"Why: {self.error.message}"), classes="dim", id="unstored-why")
             with Horizontal(classes="buttons"):
                 yield Button("Close (the secret is dropped)", id="unstored-close")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(SecretView).focus()
-        self.app.announce(  # type: ignore[attr-defined]
-            f"The keyring refused the client secret of app {self.app_id}: it is not stored. "
-            "Press r to reveal it, c to copy it.",
-            severity="error",
+        self.post_message(
+            Announce(
+                f"The keyring refused the client secret of app {self.app_id}: it is not "
+                "stored. Press r to reveal it, c to copy it.",
+                severity="error",
+            )
         )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -1,7 +1,10 @@
 """Group picker: searches Okta as the admin types (debounced, server-side, stale results dropped).
 
 Never lists every group: an org can hold 50,000. Each keystroke restarts one exclusive worker
-that waits DEBOUNCE_SECONDS, asks the engine, and shows the answer only if the text is unchanged.
+that waits DEBOUNCE_SECONDS, asks the engine for at most SHOWN_AT_MOST groups, and shows the
+answer only if the text is unchanged. Okta does not say how many groups match in all, so a
+full page is said to be a page ("first 20 shown"), never a total. Each result is one line,
+marked `[x]` when selected and `[ ]` when not (the state is text, not colour).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -19,11 +23,22 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from okta_wizard.setup.models import Group
 from okta_wizard.tui.text import plain, styled
 
+if TYPE_CHECKING:
+    from okta_wizard.setup.models import Group
+
 DEBOUNCE_SECONDS = 0.12
+SHOWN_AT_MOST = 20  # groups asked of Okta per search
 EMPTY_GROUP_NOTE = "0 members: assigning it lets nobody sign in"
+SEARCH_PROMPT = "Type to search your Okta groups."
+
+
+def matches_text(count: int, text: str) -> str:
+    """What the results are: all the matches, or only the first page of them."""
+    if count >= SHOWN_AT_MOST:
+        return f"First {count} groups matching “{text}” shown: type more to narrow."
+    return f"{count} group{'s' if count != 1 else ''} match{'es' if count == 1 else ''} “{text}”."
 
 
 def members_text(count: int | None) -> Text:
@@ -35,10 +50,16 @@ def members_text(count: int | None) -> Text:
     return Text(f"{count:,} member{'s' if count != 1 else ''}", style="dim")
 
 
-SearchGroups = Callable[[str], Awaitable[list[Group]]]
+SearchGroups = Callable[[str, int], Awaitable[list["Group"]]]  # (text, at most) -> groups
 
 
 class GroupPicker(Vertical):
+    # One line per group: a long description is cut with an ellipsis, never wrapped onto a
+    # row of its own that reads like another group.
+    DEFAULT_CSS = """
+    GroupPicker > #group-results { height: 8; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
     class ResultsShown(Message):
         """Posted when results for `text` are on screen; `elapsed` since its last keystroke."""
 
@@ -59,12 +80,12 @@ class GroupPicker(Vertical):
         self.selected: dict[str, Group] = {}  # by group id
         self._results: list[Group] = []
         self._last_keystroke = 0.0
-        self._status_text: Content = Content("")
+        self._status_text: Content = Content(SEARCH_PROMPT)
         self.history: list[GroupPicker.ResultsShown] = []  # every result shown (tests, bench)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Type part of a group name…", id="group-search")
-        yield Static("Type to search your Okta groups.", id="group-status")
+        yield Static(SEARCH_PROMPT, id="group-status")
         yield OptionList(id="group-results")
         yield Static("Selected: none", id="group-selected")
 
@@ -79,13 +100,13 @@ class GroupPicker(Vertical):
         await asyncio.sleep(DEBOUNCE_SECONDS)
         status = self.query_one("#group-status", Static)
         if not text:
-            self._show([], "Type to search your Okta groups.", text)
+            self._show([], SEARCH_PROMPT, text)
             return
         if self.search is None:
             return
         status.update(styled("Searching Okta for “$text”…", text=text))
         try:
-            groups = await self.search(text)
+            groups = await self.search(text, SHOWN_AT_MOST)
         except Exception as exc:  # shown in place; the admin can type again
             status.update(styled("Search failed: $why", why=_failure(exc)))
             status.add_class("error")
@@ -94,8 +115,8 @@ class GroupPicker(Vertical):
             return  # stale: the admin typed on while Okta answered
         if groups:
             exact = any(g.name.lower() == text.lower() for g in groups)
-            note = "" if exact else f" (no group is named exactly “{text}”)"
-            message = plain(f"{len(groups)} group(s) match “{text}”{note}. Enter adds one.")
+            note = "" if exact else f" No group is named exactly “{text}”."
+            message = plain(f"{matches_text(len(groups), text)}{note} Enter adds the first.")
         else:
             message = plain(
                 f"No group in Okta matches “{text}”. Check the name in the Admin Console."
@@ -120,7 +141,7 @@ class GroupPicker(Vertical):
 
     def option_text(self, group: Group) -> Text:
         """One result: selected mark, name, kind, member count (empty flagged), description."""
-        line = Text("✔ " if group.id in self.selected else "  ")
+        line = Text("[x] " if group.id in self.selected else "[ ] ")
         line.append(group.name)
         if group.type != "OKTA_GROUP":
             line.append(f"  ({group.type})", style="dim")
@@ -148,6 +169,14 @@ class GroupPicker(Vertical):
             del self.selected[group.id]
         else:
             self.selected[group.id] = group
+        self._selection_changed()
+
+    def select(self, groups: list[Group]) -> None:
+        """Select exactly `groups` (a resumed setup's saved choice)."""
+        self.selected = {g.id: g for g in groups}
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
         names = tuple(sorted({g.name for g in self.selected.values()}))
         empty = sorted({g.name for g in self.selected.values() if g.users_count == 0})
         summary = Text("Selected: " + (", ".join(names) if names else "none"))

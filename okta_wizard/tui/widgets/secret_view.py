@@ -13,7 +13,9 @@ from textual.widgets import Static
 
 from okta_wizard.clipboard import CLEAR_AFTER_SECONDS, clear_note
 from okta_wizard.secret import Secret
+from okta_wizard.textsafe import visible
 from okta_wizard.tui.clipboard import board_for
+from okta_wizard.tui.messages import Announce
 
 REVEAL_SECONDS = 8.0
 
@@ -22,9 +24,9 @@ class SecretView(Vertical, can_focus=True):
     """Focusable: `r` reveals for a few seconds, `c` copies, `h` hides at once."""
 
     BINDINGS = [
-        Binding("r", "reveal", "Reveal"),
-        Binding("c", "copy", "Copy"),
-        Binding("h", "hide", "Hide", show=False),
+        Binding("r", "reveal", "Reveal", tooltip="Reveal it for a few seconds"),
+        Binding("c", "copy", "Copy", tooltip="Copy it (the clipboard is cleared after a delay)"),
+        Binding("h", "hide", "Hide", show=False, tooltip="Hide it now"),
     ]
 
     def __init__(
@@ -58,6 +60,17 @@ class SecretView(Vertical, can_focus=True):
             f"r reveal · c copy ({clear_note(self.clear_after)})", classes="secret-help dim"
         )
 
+    def describe_key(self, binding: Binding) -> str | None:
+        """The help screen's words, with this view's own delays."""
+        what = self.label.lower()
+        if binding.action == "reveal":
+            return f"reveal the {what} for {self.reveal_seconds:g} seconds"
+        if binding.action == "copy":
+            return f"copy the {what} ({clear_note(self.clear_after)})"
+        if binding.action == "hide":
+            return f"hide the {what} now"
+        return None
+
     def _masked_line(self) -> str:
         # Without a fingerprint (the one-time link) not even the last characters are shown:
         # they are part of the decryption key.
@@ -77,13 +90,16 @@ class SecretView(Vertical, can_focus=True):
 
     def action_reveal(self) -> None:
         self.revealed = True
-        # markup=False: the plaintext is data, never markup.
-        self._value().update(f"{self.label}: {self._secret.reveal()}")
+        # markup=False: the plaintext is data, never markup; and it came from a server, so its
+        # control characters are shown, never sent to the terminal.
+        self._value().update(f"{self.label}: {visible(self._secret.reveal())}")
         self._value().add_class("revealed")
         if self._hide_timer is not None:
             self._hide_timer.stop()
         self._hide_timer = self.set_timer(self.reveal_seconds, self.action_hide)
-        self.app.announce(f"{self.label} revealed for {self.reveal_seconds:g} seconds")  # type: ignore[attr-defined]
+        # Where the admin is looking: the value itself, not the end of a scrolled step.
+        self.call_after_refresh(self.scroll_visible, animate=False)
+        self.post_message(Announce(f"{self.label} revealed for {self.reveal_seconds:g} seconds"))
 
     def action_hide(self) -> None:
         if self._hide_timer is not None:
@@ -95,7 +111,7 @@ class SecretView(Vertical, can_focus=True):
             self._value().update(self._masked_line())
             self._value().remove_class("revealed")
         if was_revealed:
-            self.app.announce(f"{self.label} hidden")  # type: ignore[attr-defined]
+            self.post_message(Announce(f"{self.label} hidden"))
 
     def action_copy(self) -> None:
         board = board_for(self.app)
@@ -105,24 +121,27 @@ class SecretView(Vertical, can_focus=True):
         )
         if not outcome.copied:
             self.action_reveal()
-            self.app.announce(  # type: ignore[attr-defined]
-                f"{outcome.message} {self.label} is shown for {self.reveal_seconds:g} s: "
-                "select it with the mouse (shift+drag).",
-                severity="warning",
+            self.post_message(
+                Announce(
+                    f"{outcome.message} {self.label} is shown for {self.reveal_seconds:g} s: "
+                    "select it with the mouse (shift+drag).",
+                    severity="warning",
+                )
             )
             return
         self._copy_ticket = outcome.ticket
         if self._clear_timer is not None:
             self._clear_timer.stop()
         self._clear_timer = self.set_timer(self.clear_after, self.clear_clipboard)
-        self.app.announce(outcome.message)  # type: ignore[attr-defined]
+        self.post_message(Announce(outcome.message))
 
     def clear_clipboard(self) -> None:
         """Clear our copy, unless a later copy replaced it (then nothing is wiped)."""
         self._clear_timer = None
         said = board_for(self.app).clear(self._copy_ticket)
         if said:
-            self.app.announce(said)  # type: ignore[attr-defined]
+            # Straight to the app: when the view is going away its own queue is closing.
+            self.app.post_message(Announce(said))
 
     def on_unmount(self) -> None:
         if self._clear_timer is not None:

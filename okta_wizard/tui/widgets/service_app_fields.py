@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,9 +20,11 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from okta_wizard.errors import UsageError
-from okta_wizard.setup.models import ServiceAppKey
 from okta_wizard.setup.spec import looks_like_client_id
 from okta_wizard.tui.text import plain
+
+if TYPE_CHECKING:
+    from okta_wizard.setup.models import ServiceAppKey
 
 KEY_CHECK_DEBOUNCE = 0.15
 
@@ -147,6 +150,8 @@ class ServiceAppFields(Vertical):
                 "when its public key was added under General > Public Keys.",
             )
         await asyncio.to_thread(check_key_file, key_path_of(path), key_id or None)
+        from okta_wizard.setup.models import ServiceAppKey  # loaded by the check above
+
         return ServiceAppKey(
             client_id=client_id, private_key_path=key_path_of(path), key_id=key_id or None
         )

@@ -7,19 +7,22 @@ import asyncio
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, Select, Static, Switch
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Button, Input, Label, Select, Static
 
 from okta_wizard.errors import UsageError
-from okta_wizard.handoff.expiry import DEFAULT_EXPIRE, EXPIRIES
+from okta_wizard.handoff.expiry import DEFAULT_EXPIRE, expiry_choices
 from okta_wizard.handoff.message import parse_email_domains as parse_domains
 from okta_wizard.secret import Secret
-from okta_wizard.tui.screens.base import StepPane
-from okta_wizard.tui.text import plain
+from okta_wizard.tui.steps.base import StepPane
+from okta_wizard.tui.text import plain, prose
+from okta_wizard.tui.widgets.choice import Toggle
+from okta_wizard.tui.widgets.rows import Rows
 from okta_wizard.tui.widgets.secret_input import SecretInput
 from okta_wizard.tui.widgets.secret_view import SecretView
 
-BURN_ON = "Burn after reading: the link opens once, then the server deletes it."
+BURN_ON = "The link opens once, then the server deletes it."
 BURN_OFF = (
     "Burn after reading is OFF: the link opens again and again until it expires. "
     "Turn it on unless Upflow asked otherwise."
@@ -42,18 +45,17 @@ class HandoffPane(StepPane):
         yield Input(placeholder="acme.com", id="handoff-domains")
         yield Label("Link expiry")
         yield Select(
-            [(e, e) for e in EXPIRIES], value=DEFAULT_EXPIRE, allow_blank=False, id="handoff-expire"
+            expiry_choices(),
+            value=DEFAULT_EXPIRE,
+            allow_blank=False,
+            id="handoff-expire",
         )
-        with Horizontal(id="handoff-burn-row"):
-            yield Switch(value=True, id="handoff-burn")
-            yield Static(BURN_ON, id="handoff-burn-note")
+        yield Toggle("Burn after reading", value=True, id="handoff-burn")
+        yield Static(BURN_ON, id="handoff-burn-note")
         yield Label("Link password (optional; masked)")
         yield SecretInput(placeholder="leave empty for none", id="handoff-password")
         yield Static(PASSWORD_NOTE, id="handoff-password-hint", classes="dim")
         yield Static("Server: ", id="handoff-server", classes="dim")
-        with Horizontal(classes="buttons"):
-            yield Button("Create one-time link", id="handoff-create", variant="primary")
-            yield Button("Finish", id="handoff-finish", disabled=True)
         yield SecretView(
             "One-time link",
             Secret(""),
@@ -63,7 +65,11 @@ class HandoffPane(StepPane):
             id="handoff-link",
         )
         yield Static("", id="handoff-warning", classes="note")
-        yield Static("", id="handoff-receipt")
+        yield Vertical(id="handoff-receipt")
+
+    def compose_actions(self) -> ComposeResult:
+        yield Button("Create one-time link", id="handoff-create", variant="primary")
+        yield Button("Finish", id="handoff-finish", disabled=True)
 
     def on_mount(self) -> None:
         self.query_one("#handoff-link", SecretView).display = False
@@ -73,14 +79,16 @@ class HandoffPane(StepPane):
 
     def on_enter(self) -> None:
         domains = self.query_one("#handoff-domains", Input)
-        if not domains.value and self.state.admin_email_domain:
-            domains.value = self.state.admin_email_domain
+        restored = self.state.restored.email_domains if self.state.restored else ()
+        if not domains.value:
+            # The domains of the last link (a resumed setup), else the admin's own.
+            domains.value = ", ".join(restored) or self.state.admin_email_domain
 
     def focus_first(self) -> None:
-        self.query_one("#handoff-domains", Input).focus()
+        self.focus_control(self.query_one("#handoff-domains", Input))
 
-    @on(Switch.Changed, "#handoff-burn")
-    def _burn_changed(self, event: Switch.Changed) -> None:
+    @on(Toggle.Changed, "#handoff-burn")
+    def _burn_changed(self, event: Toggle.Changed) -> None:
         note = self.query_one("#handoff-burn-note", Static)
         note.update(BURN_ON if event.value else BURN_OFF)
         note.set_class(not event.value, "warning")
@@ -140,7 +148,7 @@ class HandoffPane(StepPane):
                 email_domains=domains,
                 expire=expire,
                 password=self.link_password(),
-                burn_after_reading=self.query_one("#handoff-burn", Switch).value,
+                burn_after_reading=self.query_one("#handoff-burn", Toggle).value,
             )
         finally:
             button.loading = False
@@ -151,21 +159,30 @@ class HandoffPane(StepPane):
         view = self.query_one("#handoff-link", SecretView)
         view.set_secret(link)
         view.display = True
-        self.query_one("#handoff-warning", Static).update(plain(f"⚠ {LINK_PREVIEW_WARNING}"))
-        receipt = await asyncio.to_thread(self._read_receipt, setup.origin)
-        self.query_one("#handoff-receipt", Static).update(plain(receipt))
+        self.query_one("#handoff-warning", Static).update(
+            Content("⚠ ") + prose(LINK_PREVIEW_WARNING)
+        )
         button.disabled = True
         for setting in ("#handoff-burn", "#handoff-password", "#handoff-expire"):
             self.query_one(setting).disabled = True  # they describe the link that exists
         self.query_one("#handoff-finish", Button).disabled = False
         view.focus(scroll_visible=False)
-        self.show_newest()  # the link, the preview warning and the receipt
-        self.wizard.announce("One-time link created. Press c to copy it, r to reveal it.")
+        await self.show_receipt(setup.origin)
+        # The link and its warning at the top of the view, the receipt below them (laid out
+        # first: the view can only scroll as far as what is already there).
+        self.call_after_refresh(self.body.scroll_to_widget, view, animate=False, top=True)
+        self.announce("One-time link created. Press c to copy it, r to reveal it.")
 
-    @staticmethod
-    def _read_receipt(origin: str) -> str:
-        from okta_wizard.handoff.receipt import read_receipt, render_receipt
+    async def show_receipt(self, origin: str) -> None:
+        """The receipt just written, a row per field (a value wraps under itself)."""
+        from okta_wizard.handoff.receipt import RECEIPT_TITLE, read_receipt, receipt_rows
         from okta_wizard.setup.journal import receipt_path
 
-        receipt = read_receipt(receipt_path(origin))
-        return render_receipt(receipt) if receipt else "(no receipt was written)"
+        receipt = await asyncio.to_thread(read_receipt, receipt_path(origin))
+        box = self.query_one("#handoff-receipt", Vertical)
+        await box.remove_children()
+        if receipt is None:
+            await box.mount(Static("(no receipt was written)", classes="dim"))
+            return
+        rows = [(f"{name}:", value) for name, value in receipt_rows(receipt)]
+        await box.mount(Static(RECEIPT_TITLE, classes="receipt-title"), Rows(rows))

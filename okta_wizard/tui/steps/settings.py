@@ -3,17 +3,20 @@ creating the app shows progress and confirms the secret is in the keyring."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
-from okta_wizard.setup.engine import SecretNotStored
 from okta_wizard.setup.spec import SIGN_IN_REDIRECT_URI, SIGN_OUT_REDIRECT_URI, label_problem
-from okta_wizard.tui.screens.base import StepPane
+from okta_wizard.tui.steps.base import StepPane
 from okta_wizard.tui.text import plain, styled
+from okta_wizard.tui.widgets.choice import choice_mark
+
+if TYPE_CHECKING:
+    from okta_wizard.setup.engine import AppReport, SecretNotStored
 
 
 def redirect_problem(value: str, expected: str) -> str:
@@ -27,6 +30,15 @@ def redirect_problem(value: str, expected: str) -> str:
     return f"Upflow only accepts {expected}"
 
 
+# Where the client secret came from, and that it is in the keyring now (one sentence each).
+SECRET_WHERE = {
+    "created": "Client secret (returned by Okta on creation) is stored in the keyring",
+    "keyring": "Client secret is stored in the keyring (it was there already)",
+    "okta": "Client secret (read back from Okta) is stored in the keyring",
+    "new": "Client secret (a new one, made in Okta) is stored in the keyring",
+}
+
+
 class SettingsPane(StepPane):
     STEP = 3
     INTRO = "The values of Upflow's guide. Only the name may differ; the redirect URIs must match."
@@ -36,7 +48,8 @@ class SettingsPane(StepPane):
         yield Input(id="app-label")
         yield Static("", id="app-label-hint", classes="hint")
         yield Label("Grant type")
-        yield Static("◉ Authorization Code   [dim](only; no implicit, no refresh token)[/dim]")
+        only = "[dim](only; no implicit, no refresh token)[/dim]"
+        yield Static(f"{choice_mark(True)} Authorization Code   {only}")
         yield Label("Sign-in redirect URI")
         yield Input(SIGN_IN_REDIRECT_URI, id="sign-in-uri")
         yield Static("", id="sign-in-uri-hint", classes="hint")
@@ -46,10 +59,13 @@ class SettingsPane(StepPane):
         yield Static(
             "Client authentication: client secret (basic) · PKCE not required", classes="dim"
         )
-        with Horizontal(classes="buttons"):
-            yield Button("Create app", id="settings-create", variant="primary")
-            yield Button("Continue ▶", id="settings-next", disabled=True)
         yield Static("", id="settings-result")
+
+    def compose_actions(self) -> ComposeResult:
+        yield Button("Create app", id="settings-create", variant="primary")
+        yield Button("Continue ▶", id="settings-next", disabled=True)
+
+    shown = False  # the app's result is on screen
 
     def on_mount(self) -> None:
         self.query_one("#app-label", Input).value = self.state.label
@@ -59,12 +75,14 @@ class SettingsPane(StepPane):
         create.label = "Reuse app" if self.state.existing else "Create app"
         if self.state.existing:
             self.query_one("#app-label", Input).disabled = True
+        if self.state.app is not None and not self.shown:  # reused already (a resumed setup)
+            self.show_result(self.state.app)
 
     def focus_first(self) -> None:
         if self.state.app is None:
-            self.query_one("#settings-create", Button).focus()
+            self.focus_control(self.query_one("#settings-create", Button))
         else:
-            self.query_one("#settings-next", Button).focus()
+            self.focus_control(self.query_one("#settings-next", Button))
 
     def problems(self) -> dict[str, str]:
         found = {
@@ -99,9 +117,11 @@ class SettingsPane(StepPane):
 
     @work(exclusive=True, group="step", exit_on_error=False)
     async def create_app(self) -> None:
+        from okta_wizard.setup.engine import SecretNotStored
+
         self.clear_error()
         if self.problems():
-            self.wizard.announce("Fix the fields marked ✘ first.", severity="warning")
+            self.announce("Fix the fields marked ✘ first.", severity="warning")
             return
         session = self.wizard.session
         label = self.query_one("#app-label", Input).value.strip()
@@ -120,34 +140,44 @@ class SettingsPane(StepPane):
         finally:
             button.loading = False
         self.show_progress("")
+        self.show_result(report)
+        self.query_one("#settings-next", Button).focus()
+        self.announce(f"{self._verb(report)} the app; the secret is in the keyring.")
+
+    @staticmethod
+    def _verb(report: AppReport) -> str:
+        return "Created" if report.created else "Reusing"
+
+    def show_result(self, report: AppReport) -> None:
+        """The app made or reused, and where its secret is (also when a resume reused it)."""
         self.state.app = report
-        verb = "Created" if report.created else "Reusing"
+        self.shown = True
         repaired = (
             "; repaired " + ", ".join(d.field for d in report.repaired) if report.repaired else ""
         )
-        where = {
-            "created": "returned by Okta on creation",
-            "keyring": "already in the keyring",
-            "okta": "read back from Okta",
-            "new": "a new secret made in Okta",
-        }[report.secret_source]
         self.query_one("#settings-result", Static).update(
             styled(
                 "[b green]✔[/] $verb “$label” · client_id $client_id$repaired\n"
-                "[b green]✔[/] Client secret ($where) is stored in the keyring: $backend",
-                verb=verb,
+                "[b green]✔[/] $secret: $backend",
+                verb=self._verb(report),
                 label=report.app.label,
                 client_id=report.app.client_id,
                 repaired=repaired,
-                where=where,
+                secret=SECRET_WHERE[report.secret_source],
                 backend=report.keyring_backend,
             )
         )
-        button.disabled = True
-        next_button = self.query_one("#settings-next", Button)
-        next_button.disabled = False
-        next_button.focus()
-        self.wizard.announce(f"{verb} the app; the secret is in the keyring.")
+        self.query_one("#app-label", Input).disabled = True  # the app exists: it has its name
+        self.query_one("#settings-create", Button).disabled = True
+        self.query_one("#settings-next", Button).disabled = False
+        self.show_newest()  # the result, on a small terminal too
+
+    def show_failure(self, exc: BaseException) -> None:
+        from okta_wizard.setup.engine import SecretNotStored
+
+        if isinstance(exc, SecretNotStored):  # the secret read back, but not kept: show it once
+            self._secret_not_stored(exc)
+        self.show_error(exc)
 
     def _secret_not_stored(self, exc: SecretNotStored) -> None:
         """The app exists, its secret is only in memory: show it once on its own view."""

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Button, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Label, RadioSet, Static
 
-from okta_wizard.tui.screens.base import StepPane
+from okta_wizard.tui.steps.base import StepPane
 from okta_wizard.tui.text import lines, plain, styled
+from okta_wizard.tui.widgets.choice import Choice, choice_mark
+
+if TYPE_CHECKING:
+    from okta_wizard.setup.engine import ExistingApp
 
 SIGN_IN_METHODS = (
     ("OIDC - OpenID Connect", True, "what Upflow uses: sign-in with an ID token"),
@@ -25,7 +30,7 @@ APP_TYPES = (
 
 def _choices(options: tuple[tuple[str, bool, str], ...]) -> str:
     return "\n".join(
-        f"{'◉' if chosen else '○'} {name}  [dim]— {why}[/dim]" for name, chosen, why in options
+        f"{choice_mark(chosen)} {name}  [dim]— {why}[/dim]" for name, chosen, why in options
     )
 
 
@@ -40,10 +45,13 @@ class IntegrationPane(StepPane):
         yield Static(_choices(APP_TYPES), id="app-types")
         yield Static("", id="existing-app")
         with RadioSet(id="existing-choice"):
-            yield RadioButton("Reuse it and repair what differs from the guide", value=True)
-            yield RadioButton("Reuse it as it is (no change in Okta)")
-        with Horizontal(classes="buttons"):
-            yield Button("Continue ▶", id="integration-next", variant="primary", disabled=True)
+            yield Choice("Reuse it and repair what differs from the guide", value=True)
+            yield Choice("Reuse it as it is (no change in Okta)")
+
+    def compose_actions(self) -> ComposeResult:
+        yield Button("Continue ▶", id="integration-next", variant="primary", disabled=True)
+
+    shown = False  # the look's answer is on screen
 
     def on_mount(self) -> None:
         self.query_one("#existing-choice", RadioSet).display = False
@@ -51,9 +59,11 @@ class IntegrationPane(StepPane):
     def on_enter(self) -> None:
         if not self.state.existing_checked:
             self.look_for_existing()
+        elif not self.shown:  # looked for already (a resumed setup): show what was found
+            self.show_existing(self.state.existing)
 
     def focus_first(self) -> None:
-        self.query_one("#integration-next", Button).focus()
+        self.focus_control(self.query_one("#integration-next", Button))
 
     @work(exclusive=True, group="step", exit_on_error=False)
     async def look_for_existing(self) -> None:
@@ -63,6 +73,15 @@ class IntegrationPane(StepPane):
         self.show_progress("")
         self.state.existing = existing
         self.state.existing_checked = True
+        self.show_existing(existing)
+        self.announce(
+            "Existing app found: it will be reused." if existing else "No existing app found."
+        )
+        self.query_one("#integration-next", Button).focus()
+
+    def show_existing(self, existing: ExistingApp | None) -> None:
+        """What the look for the app found: none (step 3 creates it), or ours and its drift."""
+        self.shown = True
         box = self.query_one("#existing-app", Static)
         choice = self.query_one("#existing-choice", RadioSet)
         if existing is None:
@@ -90,12 +109,7 @@ class IntegrationPane(StepPane):
             )
             box.update(lines([found, *drift]))
             choice.display = bool(existing.drift)
-        self.wizard.announce(
-            "Existing app found: it will be reused." if existing else "No existing app found."
-        )
-        button = self.query_one("#integration-next", Button)
-        button.disabled = False
-        button.focus()
+        self.query_one("#integration-next", Button).disabled = False
 
     @on(RadioSet.Changed, "#existing-choice")
     def _repair_changed(self, event: RadioSet.Changed) -> None:
