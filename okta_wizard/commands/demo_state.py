@@ -35,7 +35,13 @@ from okta_wizard.savedfile import SavedFileDamaged, ensure_state_folder, remove
 from okta_wizard.secret import Secret
 from okta_wizard.setup import journal as journal_store
 from okta_wizard.setup.journal import Journal
-from okta_wizard.vault import Vault, client_secret_entry, delete_token_entry, service_app_key_entry
+from okta_wizard.vault import (
+    Vault,
+    client_secret_entry,
+    delete_token_entry,
+    previous_client_secret_entry,
+    service_app_key_entry,
+)
 
 ORG_FILE = "sandbox-org.json"
 LOCK_FILE = ".demo.lock"
@@ -208,7 +214,7 @@ def discard(paths: list[Path]) -> None:
 # ------------------------------------------------------------------ the keyring
 @dataclass(frozen=True, order=True)
 class KeyringEntry:
-    kind: str  # "client secret" | "delete token" | "service app key"
+    kind: str  # "client secret" | "previous client secret" | "delete token" | "service app key"
     org_origin: str
     key: str  # client id or paste id
 
@@ -216,6 +222,7 @@ class KeyringEntry:
     def username(self) -> str:
         naming = {
             "client secret": client_secret_entry,
+            "previous client secret": previous_client_secret_entry,
             "delete token": delete_token_entry,
             "service app key": service_app_key_entry,
         }
@@ -223,14 +230,16 @@ class KeyringEntry:
 
 
 def entries_of(journal: Journal) -> list[KeyringEntry]:
-    """The keyring entries a checked journal of a demo org points to (its client secret, its
-    link's delete token); none for any other org, whatever its file says."""
+    """The keyring entries a checked journal of a demo org points to (its client secret, a
+    rotation's previous one, its link's delete token); none for any other org, whatever its
+    file says. An entry that is not there is simply not removed."""
     origin = journal.org_url
     if sandbox_port(origin) is None:
         return []
     found = []
     if journal.client_id:
         found.append(KeyringEntry("client secret", origin, journal.client_id))
+        found.append(KeyringEntry("previous client secret", origin, journal.client_id))
     paste_id = journal.link.get("paste_id") if journal.link else None
     if isinstance(paste_id, str) and paste_id:
         found.append(KeyringEntry("delete token", origin, paste_id))
@@ -247,6 +256,10 @@ class DemoKeyring(Vault):
     def store_client_secret(self, org_origin: str, client_id: str, secret: Secret) -> None:
         self.written.add(KeyringEntry("client secret", org_origin, client_id))
         super().store_client_secret(org_origin, client_id, secret)
+
+    def store_previous_client_secret(self, org_origin: str, client_id: str, secret: Secret) -> None:
+        self.written.add(KeyringEntry("previous client secret", org_origin, client_id))
+        super().store_previous_client_secret(org_origin, client_id, secret)
 
     def store_delete_token(self, org_origin: str, paste_id: str, token: Secret) -> None:
         self.written.add(KeyringEntry("delete token", org_origin, paste_id))
@@ -267,6 +280,7 @@ def remove_entries(vault: Vault, entries: set[KeyringEntry]) -> KeyringCleanup:
     """Delete each entry; an entry that was not there (already gone) is neither."""
     delete: dict[str, Callable[[str, str], bool]] = {
         "client secret": vault.delete_client_secret,
+        "previous client secret": vault.delete_previous_client_secret,
         "delete token": vault.delete_delete_token,
         "service app key": vault.delete_service_app_key,
     }

@@ -166,6 +166,24 @@ def test_stale_keyring_entries_of_a_killed_demo_are_removed(
     assert any("removed 2 keyring entries an earlier demo left behind" in n for n in demo.notes)
 
 
+def test_a_rotations_previous_secret_leaves_the_keyring_with_the_demo(
+    folder: Path, secret_service: None
+) -> None:
+    """Rotate in the demo keeps the old secret in its own entry: the demo removes it at exit,
+    and a killed demo's is removed by the next one."""
+    origin = "http://127.0.0.1:9"
+    keyring = demo_state.DemoKeyring()
+    keyring.store_previous_client_secret(origin, "0oarot", Secret("old-secret-of-a-rotation"))
+    entry = demo_state.KeyringEntry("previous client secret", origin, "0oarot")
+    assert keyring.written == {entry}
+    assert entry.username == f"{origin}/0oarot/previous"
+    journal = Journal(org_url=origin, client_id="0oarot")
+    assert entry in demo_state.entries_of(journal)
+    cleanup = demo_state.remove_entries(keyring, {entry})
+    assert cleanup.removed == [entry]
+    assert keyring.load_previous_client_secret(origin, "0oarot") is None
+
+
 def test_closing_lines_list_what_is_on_disk(folder: Path) -> None:
     for name in ("http_127.0.0.1_5.json", "http_127.0.0.1_5.receipt.json", "sandbox-org.json"):
         (folder / name).write_text("{}")
