@@ -191,7 +191,7 @@ class WizardApp(App[int]):
     def _resume_chosen(self, choice: tuple[str, SavedSetup | None] | None) -> None:
         what, saved = choice or ("new", None)
         if what == "forget" and saved is not None:
-            self.forget_saved(saved)
+            self._confirm_forget(saved)
             return
         if what == "rotate" and saved is not None:
             from okta_wizard.tui.screens.rotate import RotateScreen
@@ -216,6 +216,23 @@ class WizardApp(App[int]):
                     "step is checked against Okta, and the wizard continues where it stopped."
                 )
         connect.focus_first()
+
+    def _confirm_forget(self, saved: SavedSetup) -> None:
+        """Forget deletes the stored client secret too: asked first, as the CLI's forget does."""
+        from okta_wizard.tui.widgets.confirm import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.forget_saved(saved)
+            else:  # the saved setups again, as they were
+                self.look_for_saved_progress()
+
+        question = (
+            f"Forget the saved setup of {saved.org_url}? This deletes, on this machine, its "
+            "saved progress, its receipt and its keyring entries (the client secret, a "
+            "rotation's previous secret, a link's delete token). The app in Okta is not touched."
+        )
+        self.push_screen(ConfirmModal(question, yes="Forget", no="Keep"), answered)
 
     @work(thread=True, exit_on_error=False, group="saved")
     def forget_saved(self, saved: SavedSetup) -> None:
@@ -392,7 +409,16 @@ class WizardApp(App[int]):
 
     # -- the end
     def finish(self) -> None:
-        self.exit(int(ExitCode.OK), message="okta-wizard: done. The receipt is saved.")
+        self.exit(int(ExitCode.OK), message=f"okta-wizard: done. {self._receipt_words()}")
+
+    def _receipt_words(self) -> str:
+        """Where the receipt is, read from the disk now (none may have been written)."""
+        from okta_wizard.setup.journal import receipt_path
+
+        if not self.state.org_url:  # step 1 never connected: no receipt either
+            return "No receipt was saved."
+        path = receipt_path(self.state.org_url)  # an origin since step 1 checked it
+        return f"The receipt is saved: {path}" if path.is_file() else "No receipt was saved."
 
     async def on_unmount(self) -> None:
         await self.session.close()

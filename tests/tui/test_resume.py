@@ -92,9 +92,32 @@ async def test_forget_from_the_resume_screen(wizard: Any, sandbox: Any) -> None:
         assert isinstance(second.screen, ResumeScreen)
         await pilot.press("f")
         await settle(pilot)
+        await pilot.press("y")  # forget asks first: the keyring's client secret goes too
+        await settle(pilot)
         assert not isinstance(second.screen, ResumeScreen)
         assert screen_of(second).current == 1
     assert list_saved_setups() == []
+
+
+async def test_forget_asks_first_and_no_keeps_everything(wizard: Any, sandbox: Any) -> None:
+    from okta_wizard.setup.engine import forget_saved_setup, list_saved_setups
+    from okta_wizard.tui.widgets.confirm import ConfirmModal
+    from okta_wizard.vault import Vault
+
+    first = wizard()
+    async with first.run_test(size=(120, 36)) as pilot:
+        await walk_to(pilot, 4)
+    second = wizard(forget=lambda origin: forget_saved_setup(origin, Vault()))
+    async with second.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(second.screen, ConfirmModal)
+        assert "keyring entries" in second.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(second.screen, ResumeScreen)
+    assert len(list_saved_setups()) == 1
 
 
 async def test_start_over_leaves_saved_progress(wizard: Any, sandbox: Any) -> None:
@@ -158,7 +181,9 @@ async def test_resume_lands_after_the_saved_groups_with_them_restored(
         await settle(pilot)
         reused = text_of(second, "#settings-result")
     assert "Reusing “Upflow SSO”" in reused
-    assert "Client secret is stored in the keyring (it was there already)" in reused
+    assert (
+        "Client secret is stored in GNOME Keyring (Secret Service) (it was there already)" in reused
+    )
     assert len(sandbox.org.apps_by_label("Upflow SSO")) == 1
 
 
