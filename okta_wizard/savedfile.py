@@ -48,7 +48,7 @@ class SavedFileDamaged(UsageError):
     """A saved file okta-wizard will not use as it is: named, with how to recover."""
 
     def __init__(self, path: Path, problem: str, *, remedy: str) -> None:
-        super().__init__(f"{path} cannot be used: {visible(problem)}.", remedy=remedy)
+        super().__init__(f"{visible(str(path))} cannot be used: {visible(problem)}.", remedy=remedy)
         self.path = path
         self.problem = visible(problem)
 

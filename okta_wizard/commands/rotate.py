@@ -159,10 +159,7 @@ def _print_finished(args: argparse.Namespace, setup: Setup, done: RotationFinish
             }
         )
         return int(ExitCode.OK)
-    print(
-        f"Deactivated and deleted the old client secret {done.old_fingerprint} (id "
-        f"{done.old_secret_id}) in Okta, and removed it from the keyring."
-    )
+    print(done.old_secret_words())
     print(f"Upflow's secret is now {done.new_fingerprint} (id {done.new_secret_id}).")
     if done.receipt:
         print(f"Recorded in the receipt: {done.receipt}")

@@ -172,6 +172,14 @@ class RotationFinished:
     new_fingerprint: str
     receipt: Path | None  # None: no receipt to record it in
     finished_at: str
+    old_deleted_now: bool = True  # False: Okta no longer had it (an earlier run, or by hand)
+
+    def old_secret_words(self) -> str:
+        """What happened to the old secret, as the CLI and the wizard say it."""
+        old = f"the old client secret {self.old_fingerprint} (id {self.old_secret_id})"
+        if self.old_deleted_now:
+            return f"Deactivated and deleted {old} in Okta, and removed it from the keyring."
+        return f"Okta no longer has {old}; removed it from the keyring."
 
 
 @dataclass(frozen=True)
@@ -461,7 +469,6 @@ async def _hand_off(setup: Setup, app: OidcApp, secret: Secret, send: SendOption
     from okta_wizard.setup.steps import HandoffSource, hand_off
 
     journal = setup.journal
-    groups = ("Everyone",) if journal.assignment_mode == "everyone" else tuple(journal.group_names)
     assert journal.issuer is not None  # _accepted read it from discovery
     source = HandoffSource(
         org_url=setup.origin,
@@ -470,7 +477,7 @@ async def _hand_off(setup: Setup, app: OidcApp, secret: Secret, send: SendOption
         issuer=journal.issuer,
         label=app.label,
         secret=secret,
-        groups=groups,
+        groups=journal.assigned_groups,
         redirect_uris=tuple(app.redirect_uris),
         post_logout_redirect_uris=tuple(app.post_logout_redirect_uris),
         replaces_previous=True,
@@ -526,7 +533,7 @@ async def finish_rotation(setup: Setup) -> RotationFinished:
         )
     if rotation.stage != FINISHING:
         _set_stage(journal, rotation, FINISHING)
-    await _retire(setup, app, _by_id(secrets, rotation.old_secret_id))
+    deleted_now = await _retire(setup, app, _by_id(secrets, rotation.old_secret_id))
     await asyncio.to_thread(setup.vault.delete_previous_client_secret, setup.origin, app.client_id)
     finished_at = journal_store.now_iso()
     receipt = _record_in_receipt(setup.origin, rotation, finished_at)
@@ -541,13 +548,15 @@ async def finish_rotation(setup: Setup) -> RotationFinished:
         new_fingerprint=rotation.new_fingerprint,
         receipt=receipt,
         finished_at=finished_at,
+        old_deleted_now=deleted_now,
     )
 
 
-async def _retire(setup: Setup, app: OidcApp, secret: ClientSecret | None) -> None:
-    """Deactivate, then delete (Okta deletes only an inactive secret); gone already is done."""
+async def _retire(setup: Setup, app: OidcApp, secret: ClientSecret | None) -> bool:
+    """Deactivate, then delete (Okta deletes only an inactive secret); gone already is done.
+    True when this call deleted it, False when Okta no longer had it."""
     if secret is None:
-        return
+        return False
     if secret.status == ACTIVE:
         _say(setup, f"Deactivating the client secret {secret.id}")
         await setup.okta.deactivate_client_secret(app.id, secret.id)
@@ -557,6 +566,8 @@ async def _retire(setup: Setup, app: OidcApp, secret: ClientSecret | None) -> No
     except OktaError as exc:
         if exc.kind is not ErrorKind.NOT_FOUND:
             raise
+        return False
+    return True
 
 
 def _record_in_receipt(origin: str, rotation: Rotation, finished_at: str) -> Path | None:

@@ -25,7 +25,7 @@ async def test_six_steps_make_one_app_and_a_link(wizard: Any, sandbox: Any) -> N
         await press_button(pilot, "integration-next")
         assert screen.current == 3
         await press_button(pilot, "settings-create")
-        assert "stored in the keyring: GNOME Keyring" in text_of(app, "#settings-result")
+        assert "is stored in GNOME Keyring" in text_of(app, "#settings-result")
         await press_button(pilot, "settings-next")
         assert screen.current == 4
         await press_button(pilot, "assign-apply")

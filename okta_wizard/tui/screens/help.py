@@ -117,8 +117,9 @@ class HelpScreen(ModalScreen[None]):
                 key_id = "help-keys" if index == 0 else f"help-keys-{index}"
                 yield Rows(section.rows, name_width=width, id=key_id, classes="help-keys")
             yield Static(
-                "enter presses the focused button or submits the field. The secret is shown "
-                "only masked unless you press r; nothing you see here is written to a file. "
+                "enter presses the focused button or submits the field. The client secret and the "
+                "one-time link are shown only masked unless you press r; nothing you see here is "
+                "written to a file. "
                 "Escape closes this help.",
                 classes="dim help-note",
             )

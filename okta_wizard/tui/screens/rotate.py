@@ -166,10 +166,7 @@ def finished_text(done: RotationFinished) -> Content:
                 new=done.new_fingerprint,
                 new_id=done.new_secret_id,
             ),
-            plain(
-                f"Deactivated and deleted the old client secret {done.old_fingerprint} (id "
-                f"{done.old_secret_id}) in Okta, and removed it from the keyring."
-            ),
+            plain(done.old_secret_words()),
             plain(receipt),
         ]
     )
@@ -372,11 +369,15 @@ class RotateScreen(Screen[None]):
             return ApiToken(config.token)
         token = self.query_one("#rotate-token", SecretInput).secret
         if not token:
-            raise UsageError(
-                "The API token is empty.",
-                remedy="Paste an API token of an admin who may manage apps (Security > API > "
-                "Tokens in the Admin Console).",
+            from okta_wizard.tui.demo import empty_token_remedy
+
+            remedy = (  # no service-app sign-in on this screen: the Admin Console's token
+                empty_token_remedy(config.demo)
+                if config.demo is not None
+                else "Paste an API token of an admin who may manage apps (Security > API > "
+                "Tokens in the Admin Console)."
             )
+            raise UsageError("The API token is empty.", remedy=remedy)
         return ApiToken(token)
 
     async def _open(self) -> Setup:
@@ -507,7 +508,9 @@ class RotateScreen(Screen[None]):
         assert isinstance(link, Secret)
         view.set_secret(link)
         view.display = True
-        self.query_one("#rotate-warning", Static).update(plain(f"⚠ {LINK_PREVIEW_WARNING}"))
+        self.query_one("#rotate-warning", Static).update(
+            Content("⚠ ") + prose(LINK_PREVIEW_WARNING)
+        )
         self._show_result(started_text(started))
         view.focus(scroll_visible=False)
         self._say("One-time link created. Press c to copy it, r to reveal it.")

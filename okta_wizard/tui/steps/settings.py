@@ -30,12 +30,13 @@ def redirect_problem(value: str, expected: str) -> str:
     return f"Upflow only accepts {expected}"
 
 
-# Where the client secret came from, and that it is in the keyring now (one sentence each).
+# Where the client secret came from, and the store that holds it now ($backend: the vault's
+# own name, "GNOME Keyring (Secret Service)", or the demo's memory store without one).
 SECRET_WHERE = {
-    "created": "Client secret (returned by Okta on creation) is stored in the keyring",
-    "keyring": "Client secret is stored in the keyring (it was there already)",
-    "okta": "Client secret (read back from Okta) is stored in the keyring",
-    "new": "Client secret (a new one, made in Okta) is stored in the keyring",
+    "created": "Client secret (returned by Okta on creation) is stored in $backend",
+    "keyring": "Client secret is stored in $backend (it was there already)",
+    "okta": "Client secret (read back from Okta) is stored in $backend",
+    "new": "Client secret (a new one, made in Okta) is stored in $backend",
 }
 
 
@@ -142,7 +143,7 @@ class SettingsPane(StepPane):
         self.show_progress("")
         self.show_result(report)
         self.query_one("#settings-next", Button).focus()
-        self.announce(f"{self._verb(report)} the app; the secret is in the keyring.")
+        self.announce(f"{self._verb(report)} the app; the secret is in {report.keyring_backend}.")
 
     @staticmethod
     def _verb(report: AppReport) -> str:
@@ -158,12 +159,11 @@ class SettingsPane(StepPane):
         self.query_one("#settings-result", Static).update(
             styled(
                 "[b green]✔[/] $verb “$label” · client_id $client_id$repaired\n"
-                "[b green]✔[/] $secret: $backend",
+                f"[b green]✔[/] {SECRET_WHERE[report.secret_source]}",
                 verb=self._verb(report),
                 label=report.app.label,
                 client_id=report.app.client_id,
                 repaired=repaired,
-                secret=SECRET_WHERE[report.secret_source],
                 backend=report.keyring_backend,
             )
         )
