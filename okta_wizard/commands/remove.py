@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from okta_wizard.commands._common import options_from, print_json, progress
 from okta_wizard.errors import ExitCode, UsageError
+from okta_wizard.setup.spec import DEFAULT_LABEL
 
 if TYPE_CHECKING:
     from okta_wizard.setup.engine import SetupOptions
@@ -27,16 +28,17 @@ if TYPE_CHECKING:
 
 
 def run(args: argparse.Namespace) -> int:
+    label = getattr(args, "label", None) or DEFAULT_LABEL
     if args.yes and args.confirm_label is None:
         raise UsageError(
             "--yes removes without asking, so it needs the app's label typed out.",
-            remedy='Add --confirm-label "Upflow SSO" (the label of the app to remove).',
+            remedy=f'Add --confirm-label "{label}" (the label of the app to remove).',
         )
     if not args.yes and not sys.stdin.isatty():
         raise UsageError(
             "remove asks you to type the app's label, and there is no terminal to ask. "
             "Nothing was removed.",
-            remedy='Run it in a terminal, or pass --yes --confirm-label "Upflow SSO".',
+            remedy=f'Run it in a terminal, or pass --yes --confirm-label "{label}".',
         )
     options = options_from(args, assignment_required=False)
     return asyncio.run(_remove(args, options))
@@ -95,7 +97,7 @@ def _print_nothing(args: argparse.Namespace, origin: str) -> None:
     if args.json:
         print_json({"ok": True, "org_url": origin, "removed": [], "nothing_to_remove": True})
     else:
-        label = getattr(args, "label", "Upflow SSO")
+        label = getattr(args, "label", None) or DEFAULT_LABEL
         print(
             f"Nothing to remove for {origin}: no app labelled {label!r} in Okta and nothing "
             "saved on this machine."

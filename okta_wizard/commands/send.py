@@ -202,7 +202,7 @@ def _send(args: argparse.Namespace, origin: str, options: SendOptions, delivery:
         issuer=saved.issuer,
         label=saved.label,
         secret=_client_secret(vault, origin, saved.client_id),
-        groups=("Everyone",) if saved.assignment_mode == "everyone" else tuple(saved.group_names),
+        groups=saved.assigned_groups,
         # Step 5 verified the app holds exactly these before the setup was marked done.
         redirect_uris=(SIGN_IN_REDIRECT_URI,),
         post_logout_redirect_uris=(SIGN_OUT_REDIRECT_URI,),

@@ -189,6 +189,14 @@ class Journal:
         return record.state if record else "pending"
 
     @property
+    def assigned_groups(self) -> tuple[str, ...]:
+        """Step 4's assignment as the hand-off and the receipt name it: ("Everyone",), the
+        chosen groups, or () when skipped."""
+        if self.assignment_mode == "everyone":
+            return ("Everyone",)
+        return tuple(self.group_names)
+
+    @property
     def step_reached(self) -> int:
         done = [n for n, r in self.steps.items() if r.state in ("done", "skipped")]
         return max(done, default=0)

@@ -76,13 +76,16 @@ def forget_saved_setup(org_origin: str, vault: Vault) -> list[str]:
 
 def forget_locked(org_origin: str, vault: Vault) -> list[str]:
     """`forget_saved_setup` for a caller that holds the org's lock already."""
+    from okta_wizard.vault import client_secret_entry, previous_client_secret_entry
+
     removed: list[str] = []
     saved = journal_store.salvage(org_origin).journal  # a damaged file too: what is readable
     if saved and saved.client_id and vault.delete_client_secret(org_origin, saved.client_id):
-        removed.append(f"keyring entry {org_origin}/{saved.client_id}")
+        removed.append(f"keyring entry {client_secret_entry(org_origin, saved.client_id)}")
     client_id = saved.client_id if saved else None  # a rotation's old secret, kept aside:
     if client_id and vault.delete_previous_client_secret(org_origin, client_id):
-        removed.append(f"keyring entry {org_origin}/{client_id}/previous (a rotation's)")
+        entry = previous_client_secret_entry(org_origin, client_id)
+        removed.append(f"keyring entry {entry} (a rotation's)")
     paste_id = (saved.link or {}).get("paste_id") if saved else None
     if paste_id and vault.delete_delete_token(org_origin, paste_id):
         removed.append("the one-time link's delete token")
