@@ -87,6 +87,21 @@ def test_rotate_hands_off_a_new_secret_and_finish_retires_the_old_one(
     assert find_leaks(values, texts=org.outputs, paths=paths) == []
 
 
+def test_finish_says_so_when_okta_no_longer_has_the_old_secret(org: Org, capsys: Cap) -> None:
+    """Deleted meanwhile (in the Admin Console, or by a finish killed after its delete): the
+    finish completes, and says Okta no longer had it instead of claiming it deleted it."""
+    app = applied(org, capsys)
+    old = app.secrets[0]
+    assert _rotate(org, capsys)[0] == ExitCode.OK
+    app.secrets.remove(old)
+    code, out, err = org.run(capsys, "rotate", "--finish", "--yes")
+    assert code == ExitCode.OK, err
+    assert f"Okta no longer has the old client secret {Secret(old.value).fingerprint()}" in out
+    assert "Deactivated and deleted" not in out
+    assert not [c for c in org.sb.calls if "credentials/secrets/{sid}" in c.route]
+    assert keyring(org, app)[1] is None and org.journal()["rotation"] is None
+
+
 def test_a_second_rotation_keeps_the_first_in_the_receipt(org: Org, capsys: Cap) -> None:
     applied(org, capsys)
     for _ in range(2):
