@@ -118,7 +118,7 @@ def test_every_step_at_80x24_shows_its_focus_and_its_action(term: DemoTerminal) 
     on_screen(term, "Step 3 of 6", "Create app", "Continue ▶")
     focused_button(term, "Create app")
     term.keys("Enter")
-    shown = on_screen(term, "Created “Upflow SSO”", "is stored in the", "Continue ▶")
+    shown = on_screen(term, "Created “Upflow SSO”", "is stored in", "Continue ▶")
     assert "GNOME Keyring (Secret Service)" in shown  # the result, not scrolled away
     focused_button(term, "Continue ▶")
     term.keys("Enter")
