@@ -94,6 +94,8 @@ class StopSignals:
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if self.received is None:
             self.received = signum
+        if signum == getattr(signal, "SIGHUP", None):
+            _no_restart_after_hangup()
         if self.cleaning:
             return
         if self.app is not None:
@@ -106,6 +108,15 @@ class StopSignals:
                 loop.call_soon_threadsafe(self.app.exit, 128 + signum)
                 return
         raise DemoStopped(signum)
+
+
+def _no_restart_after_hangup() -> None:
+    """A hung-up terminal also sends SIGCONT, on which Textual's driver restarts application
+    mode: from this signal handler it would start a second writer thread on the dead terminal,
+    which dies at its first write, and the exit then blocks for ever on that thread's full queue.
+    The signals run in number order, so SIGHUP (1) takes SIGCONT's handler away before it runs."""
+    if hasattr(signal, "SIGCONT"):
+        signal.signal(signal.SIGCONT, signal.SIG_DFL)
 
 
 @contextlib.contextmanager

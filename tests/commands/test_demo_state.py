@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import stat
 import subprocess
@@ -19,7 +20,7 @@ import httpx
 import pytest
 
 from okta_wizard.commands import demo_state
-from okta_wizard.commands.demo import DemoOrg
+from okta_wizard.commands.demo import DemoOrg, DemoStopped, StopSignals
 from okta_wizard.handoff.receipt import Receipt, read_receipt, write_receipt
 from okta_wizard.sandbox.persist import load_org
 from okta_wizard.savedfile import SavedFileDamaged
@@ -326,3 +327,20 @@ def test_a_damaged_demo_journal_is_exit_2_and_changes_nothing(
     assert _snapshot(folder) == before
     with pytest.raises(SavedFileDamaged):
         demo_state.read_progress(folder).usable()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGCONT"), reason="no SIGHUP or SIGCONT on Windows")
+def test_a_hang_up_takes_away_textuals_restart_on_sigcont() -> None:
+    """The kernel sends SIGCONT with a hang-up, and Textual's driver restarts application mode
+    on it: a second writer thread on the dead terminal, on whose full queue the exit blocked
+    (the demo outlived its closed pane in about half the runs). SIGHUP must disarm it first."""
+    restarted: list[int] = []
+    previous = signal.signal(signal.SIGCONT, lambda signum, frame: restarted.append(signum))
+    try:
+        with StopSignals() as signals, pytest.raises(DemoStopped):
+            signals._handle(signal.SIGHUP, None)
+        assert signal.getsignal(signal.SIGCONT) == signal.SIG_DFL
+        os.kill(os.getpid(), signal.SIGCONT)
+        assert restarted == []
+    finally:
+        signal.signal(signal.SIGCONT, previous)
