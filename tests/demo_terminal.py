@@ -130,7 +130,8 @@ def connect(term: DemoTerminal) -> None:
             term.wait_for("Connecting to", "Connected: all checks passed", within=10)
             break
         except AssertionError:
-            # A key typed while the app was still starting is lost: one more gets it going.
+            # Under load the second Enter can reach the URL field before the first has moved
+            # the focus (Textual moves it a message later): one more checks.
             term.keys("Enter")
     term.wait_for("Connected: all checks passed")
 

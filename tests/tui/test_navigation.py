@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from textual.command import CommandPalette
+from textual.widgets import Input
 
 from okta_wizard.tui.commands import wizard_commands
 from okta_wizard.tui.screens.help import HelpScreen, shown_text
@@ -186,3 +187,36 @@ async def test_step_1_checks_scroll_into_view_on_a_small_terminal(memory_wizard:
         assert checks.size.height == 5
         assert body.max_scroll_y > 0  # the step is taller than the screen: it had to scroll
         assert body.region.contains_region(checks.region), (body.region, checks.region)
+
+
+async def test_a_key_typed_before_step_1_has_its_focus_reaches_step_1(memory_wizard: Any) -> None:
+    """The first frame is up a refresh before step 1 takes the focus: a key typed then went
+    nowhere (the first Enter in a third of the tmux runs). It goes to step 1's first field."""
+    app = memory_wizard()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = screen_of(app)
+        first = screen.focused
+        assert isinstance(first, Input)
+        before = first.value
+        screen.set_focus(None)  # as in the first frame: shown, its focus not placed yet
+        screen._focus_pending = 1
+        await pilot.press("x")
+        await settle(pilot)
+        assert screen.focused is first and first.value != before and "x" in first.value
+
+
+async def test_a_key_typed_before_a_later_step_has_its_focus_is_not_replayed(
+    memory_wizard: Any, sandbox: Any
+) -> None:
+    """A quick second Enter must not press a later step's first button unseen (step 3's is
+    Create app): only step 1, which changes nothing in Okta, gets such a key."""
+    app = memory_wizard()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await walk_to(pilot, 3)
+        screen = screen_of(app)
+        screen.set_focus(None)
+        screen._focus_pending = 3
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.focused is None and sandbox.org.apps_by_label("Upflow SSO") == []

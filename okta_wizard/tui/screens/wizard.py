@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import getters, on, work
+from textual import events, getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -75,6 +75,7 @@ class WizardScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="wizard")
         self.current = 1
+        self._focus_pending: int | None = None  # the step shown, until its focus is placed
 
     def compose(self) -> ComposeResult:
         yield Static(self.banner(), id="banner")
@@ -146,12 +147,28 @@ class WizardScreen(Screen[None]):
         pane.on_enter()
         # Once the pane shown has been laid out: focusing before would scroll its body to
         # where the control was in no layout at all (a pane that was hidden has none).
+        self._focus_pending = step
         self.call_after_refresh(self._focus_pane, step)
         self.wizard.announce(f"Step {step} of 6: {STEP_TITLES[step]}", quiet=True)
 
     def _focus_pane(self, step: int) -> None:
-        if step == self.current:  # not if the admin has moved on meanwhile
+        # Not if the admin has moved on meanwhile, nor once a key placed it (on_key).
+        if step == self.current and self._focus_pending == step:
+            self._focus_pending = None
             self.pane(step).focus_first()
+
+    def on_key(self, event: events.Key) -> None:
+        """A key typed on step 1 between its first frame and its focus (a refresh later; a
+        third of the runs in tmux lost the first Enter) goes to step 1's first field instead of
+        nowhere. Only step 1: it changes nothing in Okta, whereas a quick second Enter landing
+        on a later step's first button could."""
+        if self.focused is not None or self._focus_pending != 1 or self.current != 1:
+            return
+        event.stop()
+        event.prevent_default()
+        self._focus_pane(1)
+        # Posted after the focus (both go through the app's queue, in order).
+        self.app.post_message(events.Key(event.key, event.character))
 
     @on(StepPane.Finished)
     def _step_finished(self, event: StepPane.Finished) -> None:
