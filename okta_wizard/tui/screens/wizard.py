@@ -162,7 +162,7 @@ class WizardScreen(Screen[None]):
         third of the runs in tmux lost the first Enter) goes to step 1's first field instead of
         nowhere. Only step 1: it changes nothing in Okta, whereas a quick second Enter landing
         on a later step's first button could."""
-        if self.focused is not None or self._focus_pending != 1 or self.current != 1:
+        if self.focused is not None or self._focus_pending != 1:  # pending: the step shown
             return
         event.stop()
         event.prevent_default()
